@@ -1,0 +1,285 @@
+"""Candidate tables: one row per town, read from CSV or XLSX.
+
+CSV files may be UTF-8, UTF-8 with a byte-order mark, or GB18030/GBK (the
+default of Chinese Excel); the encoding is detected and reported when it had
+to be guessed.  Cells are kept as text until a column is asked for as numbers,
+so every problem can be reported with its spreadsheet row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evalkit.errors import InputError
+
+ID_COLUMN = "id"
+NAME_COLUMN = "name"
+NAME_EN_COLUMN = "name_en"
+TEXT_COLUMNS = (ID_COLUMN, NAME_COLUMN, NAME_EN_COLUMN)
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a text file was decoded."""
+
+    name: str
+    guessed: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.name} (guessed)" if self.guessed else self.name
+
+
+@dataclass(frozen=True, eq=False)
+class CandidateTable:
+    """The towns and their raw statistics, as read from one file.
+
+    ``cells`` holds every cell as text (``None`` for an empty one), indexed by
+    town id; ``rows`` gives each town's row number in the file (header = 1).
+    """
+
+    path: Path
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    names_en: tuple[str, ...]
+    rows: tuple[int, ...]
+    cells: pd.DataFrame
+    encoding: Encoding | None = None
+    _numeric: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.cells.columns)
+
+    def name_of(self, town_id: str, lang: str = "zh") -> str:
+        i = self.ids.index(town_id)
+        return self.names[i] if lang == "zh" or not self.names_en[i] else self.names_en[i]
+
+    def numeric(self, column: str, *, signed: bool = False) -> np.ndarray:
+        """One column as floats; every bad cell is an :class:`InputError`.
+
+        Negative values are refused unless ``signed`` (a population, a GDP or
+        a rate cannot be below zero).
+        """
+        if column not in self._numeric:
+            self._numeric[column] = self._parse_column(column)
+        values = self._numeric[column]
+        if not signed:
+            negative = np.flatnonzero(values < 0)
+            if negative.size:
+                i = int(negative[0])
+                raise self._cell_error(i, column, f"negative value {values[i]:g}",
+                                       "this statistic cannot be negative; correct the value")
+        return values.copy()
+
+    def numeric_frame(self, columns: Iterable[str], *, signed: Iterable[str] = ()) -> pd.DataFrame:
+        """Several columns as a float DataFrame indexed by town id."""
+        signed = set(signed)
+        data = {c: self.numeric(c, signed=c in signed) for c in columns}
+        return pd.DataFrame(data, index=pd.Index(self.ids, name=ID_COLUMN))
+
+    def _parse_column(self, column: str) -> np.ndarray:
+        if column not in self.cells.columns:
+            raise InputError(
+                f"missing column {column!r}",
+                f"add it, or correct the criteria set; the file has: {', '.join(self.columns)}",
+                file=self.path, row=1, column=column)
+        out = np.empty(len(self.ids))
+        for i, cell in enumerate(self.cells[column]):
+            out[i] = self._parse_cell(i, column, cell)
+        return out
+
+    def _parse_cell(self, i: int, column: str, cell: object) -> float:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            raise self._cell_error(i, column, "empty cell", "fill in the value")
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            value = float(cell)
+        else:
+            text = unicodedata.normalize("NFKC", str(cell)).strip()
+            if _THOUSANDS.match(text):
+                text = text.replace(",", "")
+            try:
+                value = float(text)
+            except ValueError:
+                raise self._cell_error(i, column, f"text in a number: {str(cell)!r}",
+                                       "write a plain number such as 12.5") from None
+        if not math.isfinite(value):
+            raise self._cell_error(i, column, f"not a finite number: {str(cell)!r}",
+                                   "write a plain number such as 12.5")
+        return value
+
+    def _cell_error(self, i: int, column: str, what: str, hint: str) -> InputError:
+        return InputError(f"{what} (town {self.ids[i]})", hint, file=self.path,
+                          row=self.rows[i], column=column)
+
+
+def load_candidates(path: str | Path) -> CandidateTable:
+    """Read a candidate table from CSV (any common Chinese encoding) or XLSX."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("candidate file not found", "check the path", file=path)
+    if not path.is_file():
+        raise InputError("not a file", "give a .csv or .xlsx file", file=path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        header, body, rows = _read_xlsx(path)
+        encoding = None
+    elif suffix in (".csv", ".txt", ""):
+        header, body, rows, encoding = _read_csv(path)
+    else:
+        raise InputError(f"unsupported file type {path.suffix!r}",
+                         "save the table as .csv (UTF-8 or GBK) or .xlsx", file=path)
+    return _build(path, header, body, rows, encoding)
+
+
+def decode_text(path: Path) -> tuple[str, Encoding]:
+    """Decode a text file as UTF-8 (with or without BOM) or GB18030."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), Encoding("UTF-8 with BOM")
+    try:
+        return raw.decode("utf-8"), Encoding("UTF-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK and GB2312, the encodings Chinese Excel writes.
+        return raw.decode("gb18030"), Encoding("GB18030/GBK", guessed=True)
+    except UnicodeDecodeError:
+        raise InputError("cannot decode the file as UTF-8 or GBK",
+                         "save it from Excel as 'CSV UTF-8' and try again", file=path) from None
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[object]], list[int], Encoding]:
+    text, encoding = decode_text(path)
+    if "\x00" in text:
+        raise InputError("this is not a text table (it contains NUL bytes)",
+                         "give a .csv or .xlsx file", file=path)
+    try:
+        sample = text[:4096]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header: list[str] | None = None
+    body: list[list[object]] = []
+    rows: list[int] = []
+    try:
+        for row in reader:
+            if header is None:
+                header = [h.strip() for h in row]
+                continue
+            if not any(c.strip() for c in row):
+                continue  # blank lines are not towns
+            body.append(list(row))
+            rows.append(reader.line_num)
+    except csv.Error as exc:
+        raise InputError(f"not a valid CSV table: {exc}", "check quoting on that line",
+                         file=path, row=reader.line_num) from None
+    if header is None:
+        raise InputError("the file is empty", "add a header row and one row per town", file=path)
+    return header, body, rows, encoding
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[list[object]], list[int]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
+                         "save it again from Excel as .xlsx", file=path) from None
+    sheet = workbook["candidates"] if "candidates" in workbook.sheetnames else workbook.worksheets[0]
+    header: list[str] | None = None
+    body: list[list[object]] = []
+    rows: list[int] = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if header is None:
+            if not any(c is not None for c in row):
+                continue
+            header = ["" if c is None else str(c).strip() for c in row]
+            continue
+        if not any(c is not None and str(c).strip() for c in row):
+            continue
+        body.append(list(row))
+        rows.append(number)
+    workbook.close()
+    if header is None:
+        raise InputError("the first sheet is empty", "put the table on the first sheet", file=path)
+    return header, body, rows
+
+
+def _build(path: Path, header: list[str], body: list[list[object]], rows: list[int],
+           encoding: Encoding | None) -> CandidateTable:
+    while header and not header[-1]:
+        header.pop()
+    for index, name in enumerate(header):
+        if not name:
+            raise InputError(f"column {index + 1} has no name", "give every column a header",
+                             file=path, row=1, column=str(index + 1))
+        if name in header[:index]:
+            raise InputError(f"column {name!r} appears twice", "rename or remove one of them",
+                             file=path, row=1, column=name)
+    for required in (ID_COLUMN, NAME_COLUMN):
+        if required not in header:
+            raise InputError(f"missing column {required!r}",
+                             f"add an {required!r} column; the file has: {', '.join(header)}",
+                             file=path, row=1, column=required)
+    width = len(header)
+    cleaned: list[list[object]] = []
+    for row_number, values in zip(rows, body, strict=True):
+        extra = [v for v in values[width:] if v is not None and str(v).strip()]
+        if extra:
+            raise InputError(f"row has {len(values)} cells but the header has {width}",
+                             "remove the extra cells or add a header for them",
+                             file=path, row=row_number)
+        values = list(values[:width]) + [None] * (width - len(values))
+        cleaned.append([None if isinstance(v, str) and not v.strip() else v for v in values])
+    cells = pd.DataFrame(cleaned, columns=header, dtype=object)
+    ids: list[str] = []
+    for i, value in enumerate(cells[ID_COLUMN]):
+        ident = _text(value)
+        if not ident:
+            raise InputError("empty id", "give every town an id", file=path, row=rows[i],
+                             column=ID_COLUMN)
+        if ident in ids:
+            first = rows[ids.index(ident)]
+            raise InputError(f"duplicate id {ident!r} (first on row {first})",
+                             "give every town its own id", file=path, row=rows[i],
+                             column=ID_COLUMN)
+        ids.append(ident)
+    names = []
+    for i, value in enumerate(cells[NAME_COLUMN]):
+        name = _text(value)
+        if not name:
+            raise InputError(f"empty name (town {ids[i]})", "give every town a name",
+                             file=path, row=rows[i], column=NAME_COLUMN)
+        names.append(name)
+    names_en = [_text(v) for v in cells[NAME_EN_COLUMN]] if NAME_EN_COLUMN in cells else [""] * len(ids)
+    if len(ids) < 2:
+        raise InputError(f"only {len(ids)} candidate town(s)",
+                         "a ranking needs at least two towns", file=path)
+    cells.index = pd.Index(ids, name=ID_COLUMN)
+    return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(rows), cells,
+                          encoding)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()

@@ -1,0 +1,81 @@
+"""The decision matrix: towns × indicators, with directions and families.
+
+Built once from a criteria set and a candidate table (see
+:func:`evalkit.derive.build_matrix`); never changed afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from evalkit.criteria import Indicator
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionMatrix:
+    """Values x_ij of town i on indicator j, and what each column means."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+    values: np.ndarray
+    names_en: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        values = np.array(self.values, dtype=float)
+        if values.shape != (len(self.ids), len(self.indicators)):
+            raise ValueError(f"values have shape {values.shape}, expected "
+                             f"{(len(self.ids), len(self.indicators))}")
+        values.setflags(write=False)
+        object.__setattr__(self, "values", values)
+        if not self.names_en:
+            object.__setattr__(self, "names_en", tuple("" for _ in self.ids))
+
+    @classmethod
+    def from_arrays(cls, values: np.ndarray, directions: list[str] | tuple[str, ...],
+                    ids: list[str] | None = None,
+                    indicator_ids: list[str] | None = None) -> DecisionMatrix:
+        """A bare matrix for notebooks and tests: directions are ``max``/``min``."""
+        from evalkit.criteria import Label
+        from evalkit.derive import Source
+
+        values = np.asarray(values, dtype=float)
+        n, m = values.shape
+        ids = ids or [f"A{i + 1}" for i in range(n)]
+        indicator_ids = indicator_ids or [f"C{j + 1}" for j in range(m)]
+        indicators = tuple(
+            Indicator(ident, Label(ident, ident), "", "all", direction,
+                      Source("column", {}, {"name": ident}))
+            for ident, direction in zip(indicator_ids, directions, strict=True))
+        return cls(tuple(ids), tuple(ids), indicators, values)
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.indicators)
+
+    @property
+    def signs(self) -> np.ndarray:
+        """+1 for benefit columns, −1 for cost columns (pymcdm's ``types``)."""
+        return np.array([i.sign for i in self.indicators])
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return tuple(i.family for i in self.indicators)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.values.shape  # type: ignore[return-value]
+
+    def constant_columns(self) -> np.ndarray:
+        """Indices of indicators that take the same value for every town."""
+        spread = np.ptp(self.values, axis=0)
+        scale = np.maximum(np.abs(self.values).max(axis=0), 1.0)
+        return np.flatnonzero(spread <= 1e-12 * scale)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.values, index=pd.Index(self.ids, name="id"),
+                            columns=list(self.indicator_ids))

@@ -1,0 +1,11 @@
+"""Where the bundled criteria set, sample data and templates live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CRITERIA = PROJECT_ROOT / "criteria" / "default.yaml"
+DEFAULT_CANDIDATES = PROJECT_ROOT / "candidates" / "towns.csv"
+TEMPLATES = PROJECT_ROOT / "templates"
+OUT = PROJECT_ROOT / "out"
