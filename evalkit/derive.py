@@ -134,8 +134,8 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
         return Source("column", {}, {"name": body}, float(scale))
     derivation = DERIVATIONS[kind]
     if not isinstance(body, Mapping):
-        expected = ", ".join((*derivation.operands, *derivation.params))
-        raise where(f"{kind} needs a mapping with {expected}", f"write e.g. {kind}: {{...}}")
+        wanted = ", ".join((*derivation.operands, *derivation.params))
+        raise where(f"{kind} needs a mapping with {wanted}", f"write e.g. {kind}: {{...}}")
     allowed = set(derivation.operands) | set(derivation.params)
     for key in body:
         if key not in allowed:
@@ -143,10 +143,10 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
                 f"{kind} has no parameter {key!r}", f"use {', '.join(sorted(allowed))}"
             )
     operands: dict[str, Source | float] = {}
-    for name in derivation.operands:
-        if name not in body:
-            raise where(f"{kind} is missing {name!r}", f"add {name}: <column or number>")
-        operands[name] = _parse_operand(body[name], f"{kind}.{name}", where)
+    for operand in derivation.operands:
+        if operand not in body:
+            raise where(f"{kind} is missing {operand!r}", f"add {operand}: <column or number>")
+        operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where)
     params: dict[str, Any] = {}
     for name, expected in derivation.params.items():
         if name not in body:

@@ -33,7 +33,7 @@ def escape_formula(value: Any) -> Any:
     return value
 
 
-def write_atomic(path: str | Path, write: Callable[[IO[bytes]], None], *,
+def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
                  overwrite: bool = False) -> Path:
     """Write a file through ``write(handle)`` atomically.
 

@@ -7,7 +7,6 @@ call and prints the result.  Every :class:`~evalkit.errors.InputError` becomes
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
@@ -59,4 +58,4 @@ from evalkit.cli import validate as _validate  # noqa: E402, F401
 __all__ = ["UserError", "cli", "main", "warn"]
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
