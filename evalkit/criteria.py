@@ -23,7 +23,12 @@ TOP_KEYS = {
     "name", "version", "label", "city", "families", "indicators",
     "weighting", "ranking", "signed_columns",
 }
+FAMILY_KEYS = {"id", "label", "note"}
 INDICATOR_KEYS = {"id", "label", "unit", "family", "direction", "scale", "note"}
+WEIGHTING_KEYS = {
+    "method", "standardization", "shift", "weights", "judgments", "priority", "ri_table",
+    "threshold", "allow_inconsistent", "alpha", "combination", "objective",
+}
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,10 @@ class _Parser:
             if item["id"] in {f.id for f in result}:
                 raise self.error(f"family id {item['id']!r} is used twice",
                                  "give each family its own id", items, index, f"{where}.id")
+            for key in item:
+                if key not in FAMILY_KEYS:
+                    raise self.error(f"unknown key {key!r}", f"use {', '.join(sorted(FAMILY_KEYS))}",
+                                     item, key, f"{where}.{key}")
             label = self.label(item.get("label", item["id"]), item, "label", f"{where}.label")
             result.append(Family(item["id"], label))
         return tuple(result)
@@ -255,14 +264,31 @@ class _Parser:
         if not isinstance(block, Mapping):
             raise self.error("weighting must be a mapping", "write weighting: {method: entropy}",
                              parent, "weighting", "weighting")
-        from evalkit.weights import WEIGHTING_METHODS  # the registry decides what is valid
+        from evalkit.weights import WEIGHTING_METHODS, WEIGHTING_OPTIONS  # the registries decide
 
+        for key in block:
+            if key not in WEIGHTING_KEYS:
+                raise self.error(f"unknown key {key!r} in weighting",
+                                 f"use {', '.join(sorted(WEIGHTING_KEYS))}", block, key,
+                                 f"weighting.{key}")
         method = block.get("method", "entropy")
         if method not in WEIGHTING_METHODS:
             raise self.error(f"unknown weighting method {method!r}",
                              f"use one of {', '.join(WEIGHTING_METHODS)}", block, "method",
                              "weighting.method")
-        options = {k: v for k, v in block.items() if k != "method"}
+        allowed = WEIGHTING_OPTIONS.get(method)
+        for key in block:
+            if allowed is not None and key != "method" and key not in allowed:
+                raise self.error(f"unknown key {key!r} in weighting",
+                                 f"{method} weighting reads {', '.join(sorted(allowed)) or 'no options'}",
+                                 block, key, f"weighting.{key}")
+        options: dict[str, Any] = {k: v for k, v in block.items() if k != "method"}
+        if isinstance(block, MappingNode):
+            # Keep the YAML lines, so that a weighting method can locate its errors.
+            node = MappingNode(options)
+            node.line = block.line
+            node.key_lines = {k: block.key_lines[k] for k in options}
+            options = node
         return WeightingSpec(method, options, self.path.parent, self.path)
 
     def ranking(self, block: Any, parent: Any) -> RankingSpec:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,9 +38,8 @@ class Evaluation:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        seen = dict.fromkeys((*self.matrix.warnings, *self.weights.warnings))
-        if self.candidates.encoding and self.candidates.encoding.guessed:
-            seen[f"{self.candidates.path} was read as {self.candidates.encoding}"] = None
+        seen = dict.fromkeys((*self.candidates.warnings, *self.matrix.warnings,
+                              *self.weights.warnings))
         tied = [self.matrix.ids[i] for i in range(len(self.matrix.ids)) if self.ranking.tied[i]]
         if tied:
             seen[f"equal closeness, equal rank: {', '.join(tied)}"] = None
@@ -109,21 +109,24 @@ def _plain(options: Any) -> dict[str, Any]:
 
 def evaluate(criteria: CriteriaSet, candidates: CandidateTable, *,
              weighting: str | None = None, normalization: str | None = None,
-             standardization: str | None = None) -> Evaluation:
+             standardization: str | None = None,
+             weighting_options: Mapping[str, Any] | None = None) -> Evaluation:
     """Derive the indicators, weight them, rank the towns and diagnose them.
 
-    ``weighting``, ``normalization`` and ``standardization`` (entropy only)
-    override the criteria set's own choices.
+    ``weighting``, ``normalization``, ``standardization`` (entropy only) and
+    ``weighting_options`` (e.g. ``{"allow_inconsistent": True}`` or
+    ``{"alpha": 0.3}``) override the criteria set's own choices.
     """
     spec = criteria.weighting
     if weighting is not None and weighting != spec.method:
         if weighting not in WEIGHTING_METHODS:
             raise InputError(f"unknown weighting method {weighting!r}",
                              f"use one of {', '.join(WEIGHTING_METHODS)}")
-        spec = replace(spec, method=weighting,
-                       options={k: v for k, v in spec.options.items() if k != "standardization"})
+        spec = replace(spec, method=weighting)
     if standardization is not None:
         spec = replace(spec, options={**spec.options, "standardization": standardization})
+    if weighting_options:
+        spec = replace(spec, options={**spec.options, **weighting_options})
     norm = normalization or criteria.ranking.normalization
     if norm not in NORMALIZATIONS:
         raise InputError(f"unknown normalization {norm!r}", f"use one of {', '.join(NORMALIZATIONS)}")

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from evalkit import ahp
 from evalkit.criteria import WeightingSpec
 from evalkit.errors import InputError
+from evalkit.judgments import AhpWeights, ahp_weights, load_judgments
 from evalkit.matrix import DecisionMatrix
+from evalkit.yamlio import line_of
 
 ENTROPY_SHIFT = 0.01
 """Shift added after min–max standardisation so that ln p is defined
@@ -32,6 +36,7 @@ class Weights:
     options: Mapping[str, Any] = field(default_factory=dict)
     details: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    description: str = ""
 
     def as_dict(self) -> dict[str, float]:
         return {k: float(v) for k, v in zip(self.indicator_ids, self.values, strict=True)}
@@ -39,6 +44,8 @@ class Weights:
     @property
     def label(self) -> str:
         """The method with its options, e.g. ``entropy (standardization=minmax)``."""
+        if self.description:
+            return self.description
         shown = {k: v for k, v in self.options.items() if isinstance(v, str | int | float)}
         if not shown:
             return self.method
@@ -84,7 +91,8 @@ def entropy_weights(values: np.ndarray, signs: np.ndarray | None = None, *,
         p = np.where(totals > 0, y / np.where(totals > 0, totals, 1.0), 1.0 / n)
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     entropy = -plogp.sum(axis=0) / np.log(n)
-    entropy = np.clip(entropy, 0.0, 1.0)
+    # Exactly 1 for a constant column: rounding in p = y / Σy must not give it a weight.
+    entropy = np.where(np.ptp(y, axis=0) > 0, np.clip(entropy, 0.0, 1.0), 1.0)
     divergence = 1.0 - entropy
     total = divergence.sum()
     if total <= 0:
@@ -121,13 +129,19 @@ def _entropy(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     standardization = spec.options.get("standardization", "minmax")
     if standardization not in ("raw", "minmax"):
         raise _spec_error(spec, f"unknown entropy standardization {standardization!r}",
-                          "use raw or minmax")
+                          "use raw or minmax", "weighting.standardization",
+                          line_of(spec.options, "standardization"))
     if standardization == "raw" and (matrix.values < 0).any():
         j = int(np.flatnonzero((matrix.values < 0).any(axis=0))[0])
         raise _spec_error(spec, f"raw entropy needs non-negative values; indicator "
                           f"{matrix.indicator_ids[j]!r} has negative ones",
                           "use standardization: minmax")
-    shift = float(spec.options.get("shift", ENTROPY_SHIFT))
+    shift = spec.options.get("shift", ENTROPY_SHIFT)
+    if isinstance(shift, bool) or not isinstance(shift, int | float) or not 0 <= shift < np.inf:
+        raise _spec_error(spec, f"entropy shift must be a non-negative number, got {shift!r}",
+                          f"write e.g. shift: {ENTROPY_SHIFT}", "weighting.shift",
+                          line_of(spec.options, "shift"))
+    shift = float(shift)
     try:
         w, details = entropy_weights(matrix.values, matrix.signs,
                                      standardization=standardization, shift=shift)
@@ -161,23 +175,25 @@ def _fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     for key in given:
         if key not in ids:
             raise _spec_error(spec, f"weight for unknown indicator {key!r}",
-                              f"use the indicator ids: {', '.join(ids)}", f"weighting.weights.{key}")
+                              f"use the indicator ids: {', '.join(ids)}", f"weighting.weights.{key}",
+                              line_of(given, key))
     w = np.empty(len(ids))
     for j, ident in enumerate(ids):
         if ident not in given:
             raise _spec_error(spec, f"no weight for indicator {ident!r}",
                               "give every indicator a weight (0 to leave it out)",
-                              "weighting.weights")
+                              "weighting.weights", line_of(given, None))
         value = given[ident]
         if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) \
                 or value < 0:
             raise _spec_error(spec, f"weight of {ident!r} must be a non-negative number, "
-                              f"got {value!r}", "write e.g. 0.2", f"weighting.weights.{ident}")
+                              f"got {value!r}", "write e.g. 0.2", f"weighting.weights.{ident}",
+                              line_of(given, ident))
         w[j] = float(value)
     total = w.sum()
     if total <= 0:
         raise _spec_error(spec, "the fixed weights are all zero", "give some indicator a weight",
-                          "weighting.weights")
+                          "weighting.weights", line_of(given, None))
     warnings: tuple[str, ...] = ()
     if abs(total - 1.0) > 1e-9:
         warnings = (f"fixed weights summed to {total:g}; they were divided by that sum",)
@@ -190,17 +206,131 @@ def _zero_weight_warnings(matrix: DecisionMatrix, w: np.ndarray) -> tuple[str, .
         for j in matrix.constant_columns())
 
 
-def _spec_error(spec: WeightingSpec, what: str, hint: str,
-                column: str = "weighting") -> InputError:
-    return InputError(what, hint, file=spec.source, column=column)
+def _spec_error(spec: WeightingSpec, what: str, hint: str, column: str = "weighting",
+                row: int | None = None) -> InputError:
+    """An error located in the criteria file; ``row`` defaults to the weighting block's line."""
+    if row is None:
+        row = line_of(spec.options, None)
+    return InputError(what, hint, file=spec.source, row=row, column=column)
+
+
+def _judgment_files(spec: WeightingSpec) -> list[Path]:
+    given = spec.options.get("judgments", "judgments")
+    entries = given if isinstance(given, list) else [given]
+    files: list[Path] = []
+    for entry in entries:
+        if not isinstance(entry, str):
+            raise _spec_error(spec, f"judgments must be a file, a folder or a list of them, got {entry!r}",
+                              "write judgments: judgments/ (relative to the criteria file)",
+                              "weighting.judgments")
+        path = spec.base_dir / entry
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _spec_error(spec, f"judgment file or folder {entry!r} not found",
+                              "give the path relative to the criteria file", "weighting.judgments")
+    if not files:
+        raise _spec_error(spec, "no judgment files found", "add one YAML file per expert",
+                          "weighting.judgments")
+    return files
+
+
+def ahp_judgments(matrix: DecisionMatrix, spec: WeightingSpec) -> AhpWeights:
+    """Load every expert's judgment file named by ``spec`` and derive AHP weights."""
+    families = tuple(dict.fromkeys(matrix.families))
+    members = {f: [i.id for i in matrix.indicators if i.family == f] for f in families}
+    experts = [load_judgments(_shown(path), families, members) for path in _judgment_files(spec)]
+    return ahp_weights(
+        experts,
+        method=str(spec.options.get("priority", ahp.DEFAULT_METHOD)),
+        ri_table=str(spec.options.get("ri_table", ahp.DEFAULT_RI_TABLE)),
+        threshold=float(spec.options.get("threshold", ahp.DEFAULT_THRESHOLD)),
+        allow_inconsistent=bool(spec.options.get("allow_inconsistent", False)),
+    )
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _check_ahp_options(spec: WeightingSpec) -> None:
+    priority = spec.options.get("priority", ahp.DEFAULT_METHOD)
+    if priority not in ahp.PRIORITY_METHODS:
+        raise _spec_error(spec, f"unknown AHP priority method {priority!r}",
+                          f"use one of {', '.join(ahp.PRIORITY_METHODS)}", "weighting.priority")
+    ri_table = spec.options.get("ri_table", ahp.DEFAULT_RI_TABLE)
+    if ri_table not in ahp.RI_TABLES:
+        raise _spec_error(spec, f"unknown random-index table {ri_table!r}",
+                          f"use one of {', '.join(ahp.RI_TABLES)}", "weighting.ri_table")
+
+
+def _ahp(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    _check_ahp_options(spec)
+    result = ahp_judgments(matrix, spec)
+    values = np.array([result.weights[i] for i in matrix.indicator_ids])
+    options = {"priority": result.method, "ri_table": result.ri_table}
+    text = f"ahp ({result.method}, {len(result.experts)} experts, RI {result.ri_table})"
+    return Weights("ahp", matrix.indicator_ids, values, options, {"ahp": result}, result.warnings,
+                   text)
+
+
+def _combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """α·AHP + (1 − α)·objective (linear) or w_j ∝ a_j·b_j (multiplicative)."""
+    _check_ahp_options(spec)
+    alpha = spec.options.get("alpha", 0.5)
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 <= alpha <= 1:
+        raise _spec_error(spec, f"alpha must be a number from 0 to 1, got {alpha!r}",
+                          "write e.g. alpha: 0.5", "weighting.alpha")
+    combination = spec.options.get("combination", "linear")
+    if combination not in ahp.COMBINATION_METHODS:
+        raise _spec_error(spec, f"unknown combination {combination!r}",
+                          f"use one of {', '.join(ahp.COMBINATION_METHODS)}", "weighting.combination")
+    objective_method = spec.options.get("objective", "entropy")
+    if objective_method not in ("entropy", "critic"):
+        raise _spec_error(spec, f"objective must be entropy or critic, got {objective_method!r}",
+                          "write objective: entropy", "weighting.objective")
+    subjective = _ahp(matrix, spec)
+    objective = WEIGHTING_METHODS[objective_method](matrix, spec)
+    try:
+        mixed = ahp.combine(subjective.as_dict(), objective.as_dict(), method=combination,
+                            alpha=float(alpha))
+    except InputError as exc:
+        raise _spec_error(spec, exc.what, exc.hint) from None
+    values = np.array([mixed[i] for i in matrix.indicator_ids])
+    options: dict[str, Any] = {"alpha": float(alpha), "combination": combination,
+                               "objective": objective.label, **subjective.options}
+    details = {"ahp": subjective.details["ahp"], "ahp_weights": subjective.values,
+               "objective": objective}
+    if combination == "linear":
+        text = (f"combined = {float(alpha):g}·{subjective.label} + "
+                f"{1 - float(alpha):g}·{objective.label}")
+    else:
+        text = f"combined ∝ {subjective.label} × {objective.label}"
+    return Weights("combined", matrix.indicator_ids, values, options, details,
+                   (*subjective.warnings, *objective.warnings), text)
 
 
 WEIGHTING_METHODS: dict[str, Callable[[DecisionMatrix, WeightingSpec], Weights]] = {
     "entropy": _entropy,
     "critic": _critic,
     "fixed": _fixed,
+    "ahp": _ahp,
+    "combined": _combined,
 }
-"""Weighting methods by name; AHP and combined weights register here too."""
+"""Weighting methods by name (the CLI's choices come from here)."""
+
+WEIGHTING_OPTIONS: dict[str, frozenset[str]] = {
+    "entropy": frozenset({"standardization", "shift"}),
+    "critic": frozenset(),
+    "fixed": frozenset({"weights"}),
+}
+"""The keys each method reads from the criteria file's ``weighting`` block;
+any other key is refused.  A method missing here is not checked."""
 
 
 def compute_weights(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
@@ -211,3 +341,28 @@ def compute_weights(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
         raise InputError(f"unknown weighting method {spec.method!r}",
                          f"use one of {', '.join(WEIGHTING_METHODS)}") from None
     return method(matrix, spec)
+
+
+def weights_report(matrix: DecisionMatrix, weights: Weights) -> dict[str, Any]:
+    """The ``evalkit weights --format json`` object (a documented contract).
+
+    ``consistency`` and ``revisions`` come from the AHP side and are empty
+    for purely objective or fixed weights.
+    """
+    families: dict[str, float] = {}
+    for family, w in zip(matrix.families, weights.values, strict=True):
+        families[family] = families.get(family, 0.0) + float(w)
+    judged = weights.details.get("ahp")
+    report: dict[str, Any] = {
+        "weighting": weights.method,
+        "description": weights.label,
+        "weights": weights.as_dict(),
+        "families": families,
+        "consistency": judged.to_dict()["consistency"] if judged else [],
+        "revisions": judged.to_dict()["revisions"] if judged else [],
+    }
+    if weights.method == "combined":
+        report["ahp_weights"] = dict(judged.weights)
+        report["objective_weights"] = weights.details["objective"].as_dict()
+    report["warnings"] = list(weights.warnings)
+    return report

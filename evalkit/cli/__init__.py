@@ -54,6 +54,7 @@ def warn(messages: Any) -> None:
 
 from evalkit.cli import rank as _rank  # noqa: E402, F401  (commands register themselves)
 from evalkit.cli import validate as _validate  # noqa: E402, F401
+from evalkit.cli import weights as _weights  # noqa: E402, F401
 
 __all__ = ["UserError", "cli", "main", "warn"]
 

@@ -27,6 +27,8 @@ FORMATS = ("table", "csv", "json", "xlsx")
               help="Entropy only: raw proportions or direction-aware min–max.")
 @click.option("--normalization", type=click.Choice(list(NORMALIZATIONS)),
               help="TOPSIS normalisation (default: the criteria set's, usually vector).")
+@click.option("--allow-inconsistent", is_flag=True,
+              help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of the terminal (required for xlsx).")
@@ -34,7 +36,7 @@ FORMATS = ("table", "csv", "json", "xlsx")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels in the table.")
 def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
-         standardization: str | None, normalization: str | None, fmt: str,
+         standardization: str | None, normalization: str | None, allow_inconsistent: bool, fmt: str,
          output: Path | None, overwrite: bool, lang: str) -> None:
     """Rank the candidate towns by TOPSIS closeness, with weights and obstacles.
 
@@ -44,7 +46,8 @@ def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
     """
     result = evaluate(load_criteria(shown(criteria_path)), load_candidates(shown(candidates_path)),
                       weighting=weighting, normalization=normalization,
-                      standardization=standardization)
+                      standardization=standardization,
+                      weighting_options={"allow_inconsistent": True} if allow_inconsistent else None)
     warn(result.warnings)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")

@@ -1,0 +1,95 @@
+"""``evalkit weights``: indicator weights with the judgments and checks behind them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from evalkit import load_candidates, load_criteria
+from evalkit.cli import cli, warn
+from evalkit.cli.options import inputs, shown
+from evalkit.derive import build_matrix
+from evalkit.output import json_bytes
+from evalkit.weights import WEIGHTING_METHODS, compute_weights, weights_report
+
+
+@cli.command()
+@inputs
+@click.option("--weighting", type=click.Choice(list(WEIGHTING_METHODS)),
+              help="Weighting method (default: the criteria set's).")
+@click.option("--allow-inconsistent", is_flag=True,
+              help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def weights(criteria_path: Path, candidates_path: Path, weighting: str | None,
+            allow_inconsistent: bool, fmt: str, lang: str) -> None:
+    """Show the indicator weights, each expert's consistency and suggested revisions.
+
+    Example: the experts' AHP weights alone, as JSON:
+
+        evalkit weights --weighting ahp --format json
+    """
+    criteria = load_criteria(shown(criteria_path))
+    matrix = build_matrix(criteria, load_candidates(shown(candidates_path)))
+    spec = criteria.weighting
+    options = dict(spec.options)
+    if allow_inconsistent:
+        options["allow_inconsistent"] = True
+    spec = type(spec)(weighting or spec.method, options, spec.base_dir, spec.source)
+    result = compute_weights(matrix, spec)
+    report = weights_report(matrix, result)
+    warn(result.warnings)
+    if fmt == "json":
+        sys.stdout.buffer.write(json_bytes(report))
+        return
+    _print(report, criteria, lang)
+
+
+def _print(report: dict[str, Any], criteria: Any, lang: str) -> None:
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=120, color_system=None)
+    console.print(f"[bold]{criteria.label(lang)}[/bold] — {report['description']}")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for title in ("准则层 Family", "指标 Indicator"):
+        table.add_column(title)
+    columns = [("weights", "权重 w")]
+    if "ahp_weights" in report:
+        columns = [("ahp_weights", "AHP"), ("objective_weights", "客观 objective"),
+                   ("weights", "组合 combined")]
+    for _, title in columns:
+        table.add_column(title, justify="right")
+    for family in criteria.families:
+        members = criteria.members(family.id)
+        for position, ind in enumerate(members):
+            head = f"{family.label(lang)} {report['families'][family.id]:.3f}" if position == 0 else ""
+            table.add_row(head, ind.label(lang), *(f"{report[key][ind.id]:.4f}" for key, _ in columns))
+        table.add_section()
+    console.print(table)
+    if report["consistency"]:
+        tables = sorted({c["ri_table"] for c in report["consistency"]})
+        check = Table(title=f"一致性检验 Consistency (RI table: {', '.join(tables)}; "
+                            "2×2 matrices are always consistent and not listed)",
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        for title in ("matrix", "expert", "n", "λmax", "CI", "CR", "RI", "OK", "estimated pairs"):
+            check.add_column(title, justify="right" if title in ("n", "λmax", "CI", "CR", "RI")
+                             else "left", no_wrap=title == "matrix")
+        for c in report["consistency"]:
+            if c["n"] <= 2:
+                continue
+            estimated = ", ".join(f"{p['pair'][0]}:{p['pair'][1]}={p['value']:.3g}"
+                                  for p in c["estimated_pairs"])
+            check.add_row(c["matrix"], c["expert"], str(c["n"]), f"{c['lambda_max']:.4f}",
+                          f"{c['ci']:.4f}", f"{c['cr']:.4f}", f"{c['ri']:.2f}",
+                          "✓" if c["acceptable"] else "✗ CR too high", estimated)
+        console.print(check)
+    for r in report["revisions"]:
+        console.print(f"Revision: {r['matrix']} ({r['expert']}): {r['pair'][0]} vs {r['pair'][1]} "
+                      f"{r['current']:.3g} → {r['suggested']:.3g}")
