@@ -46,7 +46,8 @@ class CandidateTable:
     """The towns and their raw statistics, as read from one file.
 
     ``cells`` holds every cell as text (``None`` for an empty one), indexed by
-    town id; ``rows`` gives each town's row number in the file (header = 1).
+    town id; ``rows`` gives each town's row number in the file, ``header_row``
+    that of the header (1 unless blank rows come first).
     """
 
     path: Path
@@ -56,6 +57,7 @@ class CandidateTable:
     rows: tuple[int, ...]
     cells: pd.DataFrame
     encoding: Encoding | None = None
+    header_row: int = 1
     _numeric: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -64,6 +66,13 @@ class CandidateTable:
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(self.cells.columns)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Things the user should know about how the file was read."""
+        if self.encoding is not None and self.encoding.guessed:
+            return (f"{self.path} was read as {self.encoding}",)
+        return ()
 
     def name_of(self, town_id: str, lang: str = "zh") -> str:
         i = self.ids.index(town_id)
@@ -97,9 +106,15 @@ class CandidateTable:
             raise InputError(
                 f"missing column {column!r}",
                 f"add it, or correct the criteria set; the file has: {', '.join(self.columns)}",
-                file=self.path, row=1, column=column)
+                file=self.path, row=self.header_row, column=column)
+        cells = self.cells[column].tolist()
+        fast = _parse_plain(cells)
+        if fast is not None:
+            return fast
+        # Something needs care (an empty cell, 1,234, a full-width digit, a bool…):
+        # cell by cell, so that the first bad cell is the one reported.
         out = np.empty(len(self.ids))
-        for i, cell in enumerate(self.cells[column]):
+        for i, cell in enumerate(cells):
             out[i] = self._parse_cell(i, column, cell)
         return out
 
@@ -127,6 +142,22 @@ class CandidateTable:
                           row=self.rows[i], column=column)
 
 
+def _parse_plain(cells: list[object]) -> np.ndarray | None:
+    """A column parsed in one pass when every cell is a plain finite number, else ``None``.
+
+    Only text or numbers qualify (``float(True)`` would hide a bad cell), and
+    ``float`` accepts a subset of what :meth:`CandidateTable._parse_cell`
+    does, with the same value, so the result never differs from the careful path.
+    """
+    if not set(map(type, cells)) <= {str, float, int}:
+        return None
+    try:
+        values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return values if np.isfinite(values).all() else None
+
+
 def load_candidates(path: str | Path) -> CandidateTable:
     """Read a candidate table from CSV (any common Chinese encoding) or XLSX."""
     path = Path(path)
@@ -136,14 +167,14 @@ def load_candidates(path: str | Path) -> CandidateTable:
         raise InputError("not a file", "give a .csv or .xlsx file", file=path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, body, rows = _read_xlsx(path)
+        header, header_row, body, rows = _read_xlsx(path)
         encoding = None
     elif suffix in (".csv", ".txt", ""):
-        header, body, rows, encoding = _read_csv(path)
+        header, header_row, body, rows, encoding = _read_csv(path)
     else:
         raise InputError(f"unsupported file type {path.suffix!r}",
                          "save the table as .csv (UTF-8 or GBK) or .xlsx", file=path)
-    return _build(path, header, body, rows, encoding)
+    return _build(path, header, header_row, body, rows, encoding)
 
 
 def decode_text(path: Path) -> tuple[str, Encoding]:
@@ -163,7 +194,7 @@ def decode_text(path: Path) -> tuple[str, Encoding]:
                          "save it from Excel as 'CSV UTF-8' and try again", file=path) from None
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[object]], list[int], Encoding]:
+def _read_csv(path: Path) -> tuple[list[str], int, list[list[object]], list[int], Encoding]:
     text, encoding = decode_text(path)
     if "\x00" in text:
         raise InputError("this is not a text table (it contains NUL bytes)",
@@ -175,15 +206,17 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[object]], list[int], Enc
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     header: list[str] | None = None
+    header_row = 0
     body: list[list[object]] = []
     rows: list[int] = []
     try:
         for row in reader:
+            if not any(c.strip() for c in row):
+                continue  # blank lines are neither the header nor towns
             if header is None:
                 header = [h.strip() for h in row]
+                header_row = reader.line_num
                 continue
-            if not any(c.strip() for c in row):
-                continue  # blank lines are not towns
             body.append(list(row))
             rows.append(reader.line_num)
     except csv.Error as exc:
@@ -191,10 +224,10 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[object]], list[int], Enc
                          file=path, row=reader.line_num) from None
     if header is None:
         raise InputError("the file is empty", "add a header row and one row per town", file=path)
-    return header, body, rows, encoding
+    return header, header_row, body, rows, encoding
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[object]], list[int]]:
+def _read_xlsx(path: Path) -> tuple[list[str], int, list[list[object]], list[int]]:
     from openpyxl import load_workbook
 
     try:
@@ -204,13 +237,15 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[object]], list[int]]:
                          "save it again from Excel as .xlsx", file=path) from None
     sheet = workbook["candidates"] if "candidates" in workbook.sheetnames else workbook.worksheets[0]
     header: list[str] | None = None
+    header_row = 0
     body: list[list[object]] = []
     rows: list[int] = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if header is None:
-            if not any(c is not None for c in row):
+            if not any(c is not None and str(c).strip() for c in row):
                 continue
             header = ["" if c is None else str(c).strip() for c in row]
+            header_row = number
             continue
         if not any(c is not None and str(c).strip() for c in row):
             continue
@@ -219,25 +254,25 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[object]], list[int]]:
     workbook.close()
     if header is None:
         raise InputError("the first sheet is empty", "put the table on the first sheet", file=path)
-    return header, body, rows
+    return header, header_row, body, rows
 
 
-def _build(path: Path, header: list[str], body: list[list[object]], rows: list[int],
-           encoding: Encoding | None) -> CandidateTable:
+def _build(path: Path, header: list[str], header_row: int, body: list[list[object]],
+           rows: list[int], encoding: Encoding | None) -> CandidateTable:
     while header and not header[-1]:
         header.pop()
     for index, name in enumerate(header):
         if not name:
             raise InputError(f"column {index + 1} has no name", "give every column a header",
-                             file=path, row=1, column=str(index + 1))
+                             file=path, row=header_row, column=str(index + 1))
         if name in header[:index]:
             raise InputError(f"column {name!r} appears twice", "rename or remove one of them",
-                             file=path, row=1, column=name)
+                             file=path, row=header_row, column=name)
     for required in (ID_COLUMN, NAME_COLUMN):
         if required not in header:
             raise InputError(f"missing column {required!r}",
                              f"add an {required!r} column; the file has: {', '.join(header)}",
-                             file=path, row=1, column=required)
+                             file=path, row=header_row, column=required)
     width = len(header)
     cleaned: list[list[object]] = []
     for row_number, values in zip(rows, body, strict=True):
@@ -249,18 +284,18 @@ def _build(path: Path, header: list[str], body: list[list[object]], rows: list[i
         values = list(values[:width]) + [None] * (width - len(values))
         cleaned.append([None if isinstance(v, str) and not v.strip() else v for v in values])
     cells = pd.DataFrame(cleaned, columns=header, dtype=object)
-    ids: list[str] = []
+    first_row: dict[str, int] = {}  # id → its row; a dict, so checking duplicates stays O(n)
     for i, value in enumerate(cells[ID_COLUMN]):
         ident = _text(value)
         if not ident:
             raise InputError("empty id", "give every town an id", file=path, row=rows[i],
                              column=ID_COLUMN)
-        if ident in ids:
-            first = rows[ids.index(ident)]
-            raise InputError(f"duplicate id {ident!r} (first on row {first})",
+        if ident in first_row:
+            raise InputError(f"duplicate id {ident!r} (first on row {first_row[ident]})",
                              "give every town its own id", file=path, row=rows[i],
                              column=ID_COLUMN)
-        ids.append(ident)
+        first_row[ident] = rows[i]
+    ids = list(first_row)
     names = []
     for i, value in enumerate(cells[NAME_COLUMN]):
         name = _text(value)
@@ -274,7 +309,7 @@ def _build(path: Path, header: list[str], body: list[list[object]], rows: list[i
                          "a ranking needs at least two towns", file=path)
     cells.index = pd.Index(ids, name=ID_COLUMN)
     return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(rows), cells,
-                          encoding)
+                          encoding, header_row)
 
 
 def _text(value: object) -> str:

@@ -264,7 +264,7 @@ class _Parser:
         if not isinstance(block, Mapping):
             raise self.error("weighting must be a mapping", "write weighting: {method: entropy}",
                              parent, "weighting", "weighting")
-        from evalkit.weights import WEIGHTING_METHODS, WEIGHTING_OPTIONS  # the registries decide
+        from evalkit.weights import WEIGHTING_METHODS  # the registry decides what is valid
 
         for key in block:
             if key not in WEIGHTING_KEYS:
@@ -276,12 +276,6 @@ class _Parser:
             raise self.error(f"unknown weighting method {method!r}",
                              f"use one of {', '.join(WEIGHTING_METHODS)}", block, "method",
                              "weighting.method")
-        allowed = WEIGHTING_OPTIONS.get(method)
-        for key in block:
-            if allowed is not None and key != "method" and key not in allowed:
-                raise self.error(f"unknown key {key!r} in weighting",
-                                 f"{method} weighting reads {', '.join(sorted(allowed)) or 'no options'}",
-                                 block, key, f"weighting.{key}")
         options: dict[str, Any] = {k: v for k, v in block.items() if k != "method"}
         if isinstance(block, MappingNode):
             # Keep the YAML lines, so that a weighting method can locate its errors.

@@ -20,6 +20,7 @@ gap        value, target, sense            max(0, target − v) ÷ target  (sens
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,15 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
         if operand not in body:
             raise where(f"{kind} is missing {operand!r}", f"add {operand}: <column or number>")
         operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where)
+    # A constant denominator is the criteria file's mistake: report it here, at its line.
+    constant = operands.get(derivation.denominator or "")
+    if isinstance(constant, float):
+        if kind == "growth" and constant <= 0:
+            raise where(f"{kind}.{derivation.denominator} must be positive, got {constant:g}",
+                        "use a positive number or a column")
+        if constant == 0:
+            raise where(f"{kind}.{derivation.denominator} must not be 0",
+                        "use a non-zero number or a column")
     params: dict[str, Any] = {}
     for name, expected in derivation.params.items():
         if name not in body:
@@ -181,14 +191,20 @@ def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError
     )
 
 
-def evaluate_source(source: Source, table: CandidateTable, indicator: str) -> np.ndarray:
-    """Compute a source for every candidate; errors name the row and column."""
+def evaluate_source(source: Source, table: CandidateTable, indicator: str,
+                    signed: AbstractSet[str] = frozenset()) -> np.ndarray:
+    """Compute a source for every candidate; errors name the row and column.
+
+    Columns in ``signed`` (the criteria set's ``signed_columns``) may hold
+    negative values; every other column must be non-negative.
+    """
     if source.kind == "column":
-        values = table.numeric(source.params["name"])
+        column = source.params["name"]
+        values = table.numeric(column, signed=column in signed)
     else:
         derivation = DERIVATIONS[source.kind]
         args = {
-            name: _operand_values(operand, table, indicator)
+            name: _operand_values(operand, table, indicator, signed)
             for name, operand in source.operands.items()
         }
         if derivation.denominator is not None:
@@ -199,9 +215,10 @@ def evaluate_source(source: Source, table: CandidateTable, indicator: str) -> np
     return values * source.scale
 
 
-def _operand_values(operand: Source | float, table: CandidateTable, indicator: str) -> Any:
+def _operand_values(operand: Source | float, table: CandidateTable, indicator: str,
+                    signed: AbstractSet[str]) -> Any:
     if isinstance(operand, Source):
-        return evaluate_source(operand, table, indicator)
+        return evaluate_source(operand, table, indicator, signed)
     return operand
 
 
@@ -221,7 +238,7 @@ def _check_nonzero(
         f"(town {table.ids[i]}, value {values[i]:g})",
         "correct the value, or drop the town or the indicator",
         file=table.path,
-        row=table.rows[i] if column else None,
+        row=table.rows[i],
         column=column,
     )
 
@@ -250,7 +267,8 @@ def build_matrix(criteria: CriteriaSet, table: CandidateTable) -> DecisionMatrix
 
     for column in criteria.columns():
         table.numeric(column, signed=column in criteria.signed_columns)
-    columns = [evaluate_source(ind.source, table, ind.id) for ind in criteria.indicators]
+    columns = [evaluate_source(ind.source, table, ind.id, criteria.signed_columns)
+               for ind in criteria.indicators]
     values = np.column_stack(columns) if columns else np.empty((len(table), 0))
     matrix = DecisionMatrix(table.ids, table.names, criteria.indicators, values, table.names_en)
     warnings = tuple(

@@ -170,7 +170,8 @@ def _fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     given = spec.options.get("weights")
     if not isinstance(given, Mapping) or not given:
         raise _spec_error(spec, "fixed weighting needs weights: {indicator_id: weight, ...}",
-                          "list a weight for every indicator", "weighting.weights")
+                          "list a weight for every indicator", "weighting.weights",
+                          line_of(spec.options, "weights"))
     ids = matrix.indicator_ids
     for key in given:
         if key not in ids:
@@ -208,9 +209,7 @@ def _zero_weight_warnings(matrix: DecisionMatrix, w: np.ndarray) -> tuple[str, .
 
 def _spec_error(spec: WeightingSpec, what: str, hint: str, column: str = "weighting",
                 row: int | None = None) -> InputError:
-    """An error located in the criteria file; ``row`` defaults to the weighting block's line."""
-    if row is None:
-        row = line_of(spec.options, None)
+    """An error in the criteria file's ``weighting`` block (``row``: its YAML line, if known)."""
     return InputError(what, hint, file=spec.source, row=row, column=column)
 
 
@@ -323,14 +322,6 @@ WEIGHTING_METHODS: dict[str, Callable[[DecisionMatrix, WeightingSpec], Weights]]
     "combined": _combined,
 }
 """Weighting methods by name (the CLI's choices come from here)."""
-
-WEIGHTING_OPTIONS: dict[str, frozenset[str]] = {
-    "entropy": frozenset({"standardization", "shift"}),
-    "critic": frozenset(),
-    "fixed": frozenset({"weights"}),
-}
-"""The keys each method reads from the criteria file's ``weighting`` block;
-any other key is refused.  A method missing here is not checked."""
 
 
 def compute_weights(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:

@@ -100,8 +100,9 @@ def ranking_rows(result: Evaluation, lang: str = "zh") -> tuple[list[str], list[
               "obstacle_1", "obstacle_2", "obstacle_3"]
     rows = []
     r = result.ranking
+    top_all = result.obstacles.top_all(3)
     for i in r.order:
-        top = result.obstacles.top(int(i), 3)
+        top = top_all[i]
         obstacles = [f"{ind} ({deg:.1%})" for ind, deg in top] + [""] * (3 - len(top))
         rows.append([int(r.ranks[i]), result.matrix.ids[i], result.matrix.names[i],
                      result.matrix.names_en[i], float(r.closeness[i]), float(r.d_plus[i]),

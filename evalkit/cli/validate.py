@@ -25,7 +25,7 @@ def validate(criteria_path: Path, candidates_path: Path) -> None:
     criteria = load_criteria(shown(criteria_path))
     table = load_candidates(shown(candidates_path))
     matrix = build_matrix(criteria, table)
-    warn(matrix.warnings)
+    warn((*table.warnings, *matrix.warnings))
     encoding = f", read as {table.encoding}" if table.encoding else ""
     click.echo(f"OK: {criteria.name} {criteria.version} — {len(criteria.indicators)} indicators "
                f"in {len(criteria.families)} families; {table.path}: {len(table)} towns{encoding}.")
