@@ -150,8 +150,7 @@ def _entropy(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     options = {"standardization": standardization}
     if standardization == "minmax":
         options["shift"] = shift  # type: ignore[assignment]
-    return Weights("entropy", matrix.indicator_ids, w, options, details,
-                   _zero_weight_warnings(matrix, w))
+    return Weights("entropy", matrix.indicator_ids, w, options, details)
 
 
 def _critic(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
@@ -162,8 +161,7 @@ def _critic(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
         w, details = critic_weights(matrix.values, matrix.signs)
     except ValueError as exc:
         raise _spec_error(spec, str(exc), "add indicators that differ between towns") from None
-    return Weights("critic", matrix.indicator_ids, w, {}, details,
-                   _zero_weight_warnings(matrix, w))
+    return Weights("critic", matrix.indicator_ids, w, {}, details)
 
 
 def _fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
@@ -199,12 +197,6 @@ def _fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     if abs(total - 1.0) > 1e-9:
         warnings = (f"fixed weights summed to {total:g}; they were divided by that sum",)
     return Weights("fixed", ids, w / total, {}, {"given": w}, warnings)
-
-
-def _zero_weight_warnings(matrix: DecisionMatrix, w: np.ndarray) -> tuple[str, ...]:
-    return tuple(
-        f"indicator {matrix.indicator_ids[j]!r} is the same for every town and gets weight 0"
-        for j in matrix.constant_columns())
 
 
 def _spec_error(spec: WeightingSpec, what: str, hint: str, column: str = "weighting",

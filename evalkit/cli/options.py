@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,20 @@ def _relative(path: Path) -> str:
 
 def inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--criteria`` and ``--candidates``, defaulting to the bundled sample."""
-    func = click.option(
+
+    @functools.wraps(func)
+    def with_defaults(*args: Any, criteria_path: Path | None, candidates_path: Path | None,
+                      **kwargs: Any) -> Any:
+        return func(*args, criteria_path=criteria_path or DEFAULT_CRITERIA,
+                    candidates_path=candidates_path or DEFAULT_CANDIDATES, **kwargs)
+
+    wrapped: Callable[..., Any] = click.option(
         "--candidates", "candidates_path", type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_CANDIDATES, show_default=_relative(DEFAULT_CANDIDATES),
-        help="Candidate table (.csv in UTF-8 or GBK, or .xlsx).")(func)
-    func = click.option(
+        help="Candidate table (.csv in UTF-8 or GBK, or .xlsx). "
+             "[default: the bundled candidates/towns.csv]")(with_defaults)
+    return click.option(
         "--criteria", "criteria_path", type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_CRITERIA, show_default=_relative(DEFAULT_CRITERIA),
-        help="Criteria-set YAML file.")(func)
-    return func
+        help="Criteria-set YAML file. [default: the bundled criteria/default.yaml]")(wrapped)
 
 
 def shown(path: Path) -> Path:

@@ -44,13 +44,13 @@ def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
 
         evalkit rank --weighting critic --format xlsx -o ranking.xlsx
     """
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     result = evaluate(load_criteria(shown(criteria_path)), load_candidates(shown(candidates_path)),
                       weighting=weighting, normalization=normalization,
                       standardization=standardization,
                       weighting_options={"allow_inconsistent": True} if allow_inconsistent else None)
     warn(result.warnings)
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
     if fmt == "table" and output is None:
         from evalkit.cli.tables import print_ranking
 

@@ -45,7 +45,7 @@ def weights(criteria_path: Path, candidates_path: Path, weighting: str | None,
     spec = type(spec)(weighting or spec.method, options, spec.base_dir, spec.source)
     result = compute_weights(matrix, spec)
     report = weights_report(matrix, result)
-    warn(result.warnings)
+    warn((*matrix.warnings, *result.warnings))
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(report))
         return
