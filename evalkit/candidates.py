@@ -211,7 +211,7 @@ def _read_csv(path: Path) -> tuple[list[str], int, list[list[object]], list[int]
     rows: list[int] = []
     try:
         for row in reader:
-            if not any(c.strip() for c in row):
+            if not "".join(row).strip():
                 continue  # blank lines are neither the header nor towns
             if header is None:
                 header = [h.strip() for h in row]
@@ -276,6 +276,13 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
     width = len(header)
     cleaned: list[list[object]] = []
     for row_number, values in zip(rows, body, strict=True):
+        if len(values) == width:
+            try:
+                if "" not in map(str.strip, values):  # the common case, checked at C speed
+                    cleaned.append(values)
+                    continue
+            except TypeError:  # a number or an empty cell from a workbook: look closer
+                pass
         extra = [v for v in values[width:] if v is not None and str(v).strip()]
         if extra:
             raise InputError(f"row has {len(values)} cells but the header has {width}",

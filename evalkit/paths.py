@@ -7,5 +7,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CRITERIA = PROJECT_ROOT / "criteria" / "default.yaml"
 DEFAULT_CANDIDATES = PROJECT_ROOT / "candidates" / "towns.csv"
+DEFAULT_SCENARIO = PROJECT_ROOT / "criteria" / "scenario.yaml"
 TEMPLATES = PROJECT_ROOT / "templates"
 OUT = PROJECT_ROOT / "out"

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from pymcdm import correlations, methods, normalizations
 
+from evalkit._pymcdm import correlations, methods, normalizations
 from evalkit.matrix import DecisionMatrix
 from evalkit.weights import Weights, minmax_standardize
 
@@ -128,17 +128,18 @@ def promethee_ii_usual(values: np.ndarray, weights: np.ndarray, signs: np.ndarra
     φ(a) = Σ_j w_j (#{b: a better than b on j} − #{b: b better than a on j}) / (n − 1)
     is pymcdm's ``PROMETHEE_II("usual")`` (Brans & Vincke 1985) without its n × n
     tables per indicator: O(m·n log n) time and O(n) extra memory instead of O(m·n²)
-    (at 40,000 towns the pairwise tables alone would need 13 GB each).
+    (at 40,000 towns each pairwise difference table alone would need 12.8 GB).
     """
     values = np.asarray(values, dtype=float)
     n = values.shape[0]
     net = np.zeros(n)
     for j in range(values.shape[1]):
         x = values[:, j] * signs[j]  # larger is better on every column now
-        ordered = np.sort(x)
-        worse = np.searchsorted(ordered, x, side="left")  # towns strictly behind
-        better = n - np.searchsorted(ordered, x, side="right")  # towns strictly ahead
-        net += weights[j] * (worse - better)
+        order = np.argsort(x)
+        ordered = x[order]  # looking up sorted values is several times faster than unsorted
+        worse = np.searchsorted(ordered, ordered, side="left")  # towns strictly behind
+        better = n - np.searchsorted(ordered, ordered, side="right")  # towns strictly ahead
+        net[order] += weights[j] * (worse - better)
     return net / (n - 1)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from evalkit import ahp
 from evalkit.criteria import WeightingSpec
 from evalkit.errors import InputError
-from evalkit.judgments import AhpWeights, ahp_weights, load_judgments
+from evalkit.judgments import AhpWeights, ExpertJudgments, ahp_weights, load_judgments
 from evalkit.matrix import DecisionMatrix
 from evalkit.yamlio import line_of
 
@@ -228,11 +228,15 @@ def _judgment_files(spec: WeightingSpec) -> list[Path]:
     return files
 
 
-def ahp_judgments(matrix: DecisionMatrix, spec: WeightingSpec) -> AhpWeights:
-    """Load every expert's judgment file named by ``spec`` and derive AHP weights."""
+def expert_judgments(matrix: DecisionMatrix, spec: WeightingSpec) -> tuple[ExpertJudgments, ...]:
+    """Every expert's judgment file named by ``spec``, checked against ``matrix``'s indicators."""
     families = tuple(dict.fromkeys(matrix.families))
     members = {f: [i.id for i in matrix.indicators if i.family == f] for f in families}
-    experts = [load_judgments(_shown(path), families, members) for path in _judgment_files(spec)]
+    return tuple(load_judgments(_shown(path), families, members) for path in _judgment_files(spec))
+
+
+def ahp_judgments(experts: tuple[ExpertJudgments, ...], spec: WeightingSpec) -> AhpWeights:
+    """AHP weights from the experts' judgments, with the settings ``spec`` names."""
     return ahp_weights(
         experts,
         method=str(spec.options.get("priority", ahp.DEFAULT_METHOD)),
@@ -262,12 +266,13 @@ def _check_ahp_options(spec: WeightingSpec) -> None:
 
 def _ahp(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     _check_ahp_options(spec)
-    result = ahp_judgments(matrix, spec)
+    experts = expert_judgments(matrix, spec)
+    result = ahp_judgments(experts, spec)
     values = np.array([result.weights[i] for i in matrix.indicator_ids])
     options = {"priority": result.method, "ri_table": result.ri_table}
     text = f"ahp ({result.method}, {len(result.experts)} experts, RI {result.ri_table})"
-    return Weights("ahp", matrix.indicator_ids, values, options, {"ahp": result}, result.warnings,
-                   text)
+    return Weights("ahp", matrix.indicator_ids, values, options,
+                   {"ahp": result, "judgments": experts}, result.warnings, text)
 
 
 def _combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
@@ -295,8 +300,7 @@ def _combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     values = np.array([mixed[i] for i in matrix.indicator_ids])
     options: dict[str, Any] = {"alpha": float(alpha), "combination": combination,
                                "objective": objective.label, **subjective.options}
-    details = {"ahp": subjective.details["ahp"], "ahp_weights": subjective.values,
-               "objective": objective}
+    details = {**subjective.details, "ahp_weights": subjective.values, "objective": objective}
     if combination == "linear":
         text = (f"combined = {float(alpha):g}·{subjective.label} + "
                 f"{1 - float(alpha):g}·{objective.label}")
