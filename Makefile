@@ -16,6 +16,8 @@ TEST_DEBS := $(RUN_DEBS) poppler-utils
 run: setup sysdeps-run
 	$(BIN)/evalkit validate
 	$(BIN)/evalkit rank
+	$(BIN)/evalkit select
+	$(BIN)/evalkit report --lang zh --lang en --no-towns
 
 test: setup sysdeps-test
 	$(BIN)/python -m pytest

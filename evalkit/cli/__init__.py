@@ -53,6 +53,9 @@ def warn(messages: Any) -> None:
 
 
 from evalkit.cli import rank as _rank  # noqa: E402, F401  (commands register themselves)
+from evalkit.cli import report as _report  # noqa: E402, F401
+from evalkit.cli import robust as _robust  # noqa: E402, F401
+from evalkit.cli import select as _select  # noqa: E402, F401
 from evalkit.cli import validate as _validate  # noqa: E402, F401
 from evalkit.cli import weights as _weights  # noqa: E402, F401
 
