@@ -348,7 +348,7 @@ def weights_report(matrix: DecisionMatrix, weights: Weights) -> dict[str, Any]:
         "consistency": judged.to_dict()["consistency"] if judged else [],
         "revisions": judged.to_dict()["revisions"] if judged else [],
     }
-    if weights.method == "combined":
+    if weights.method == "combined" and judged is not None:
         report["ahp_weights"] = dict(judged.weights)
         report["objective_weights"] = weights.details["objective"].as_dict()
     report["warnings"] = list(weights.warnings)
