@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -142,7 +143,7 @@ class CandidateTable:
                           row=self.rows[i], column=column)
 
 
-def _parse_plain(cells: list[object]) -> np.ndarray | None:
+def _parse_plain(cells: list[Any]) -> np.ndarray | None:
     """A column parsed in one pass when every cell is a plain finite number, else ``None``.
 
     Only text or numbers qualify (``float(True)`` would hide a bad cell), and
@@ -152,7 +153,7 @@ def _parse_plain(cells: list[object]) -> np.ndarray | None:
     if not set(map(type, cells)) <= {str, float, int}:
         return None
     try:
-        values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+        values = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
     except (TypeError, ValueError, OverflowError):
         return None
     return values if np.isfinite(values).all() else None
@@ -278,7 +279,7 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
     for row_number, values in zip(rows, body, strict=True):
         if len(values) == width:
             try:
-                if "" not in map(str.strip, values):  # the common case, checked at C speed
+                if "" not in map(str.strip, cast(list[str], values)):  # the common case, at C speed
                     cleaned.append(values)
                     continue
             except TypeError:  # a number or an empty cell from a workbook: look closer

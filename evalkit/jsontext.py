@@ -29,6 +29,8 @@ from typing import Any
 
 _INDENT = "  "
 _SPLIT = "\x1f"
+_SCALARS = {str, int, float, bool, type(None)}
+_make_encoder: Callable[..., Any] | None = getattr(_encoder, "c_make_encoder", None)
 
 
 class _Unusual(Exception):
@@ -37,7 +39,7 @@ class _Unusual(Exception):
 
 def dumps_indented(data: Any) -> str:
     """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, faster."""
-    if _encoder.c_make_encoder is not None:
+    if _make_encoder is not None:
         try:
             return _texts([data], 0)[0]
         except (_Unusual, RecursionError, TypeError, ValueError):
@@ -49,6 +51,11 @@ def _texts(values: list[Any], level: int) -> list[str]:
     """The JSON text of each of ``values``, each starting at indentation ``level``."""
     if not values:
         return []
+    kinds = set(map(type, values))  # one pass; the common cases are decided by it
+    if kinds <= _SCALARS:
+        return _scalars(values)
+    if kinds == {dict}:
+        return _dicts(values, level)
     dicts = list(map(isinstance, values, repeat(dict)))
     if all(dicts):
         return _dicts(values, level)
@@ -74,8 +81,9 @@ def _scalars(values: list[Any], level: int = 0) -> list[str]:
     """Scalars' text does not depend on ``level``; it is there to match the other renderers."""
     # (markers, default, encoder, indent, key_separator, item_separator, sort_keys,
     #  skipkeys, allow_nan): json.dumps's settings, with our item separator.
-    flat = _encoder.c_make_encoder(None, json.JSONEncoder().default, _encoder.encode_basestring,
-                                   None, ": ", _SPLIT, False, False, True)
+    assert _make_encoder is not None
+    flat = _make_encoder(None, json.JSONEncoder().default, _encoder.encode_basestring,
+                         None, ": ", _SPLIT, False, False, True)
     return "".join(flat(values, 0))[1:-1].split(_SPLIT)
 
 
@@ -104,6 +112,11 @@ def _lists(lists: list[list[Any] | tuple[Any, ...]], level: int) -> list[str]:
     items = _texts(list(chain.from_iterable(lists)), level + 1)
     inner = "\n" + _INDENT * (level + 1)
     separator, close = "," + inner, "\n" + _INDENT * level + "]"
+    sizes = set(map(len, lists))
+    if len(sizes) == 1 and 0 not in sizes:  # all the same length (every town's top 3 obstacles)
+        size = sizes.pop()
+        template = "[" + inner + separator.join(["%s"] * size) + close
+        return [template % group for group in zip(*[iter(items)] * size, strict=True)]
     out = []
     start = 0
     for size in map(len, lists):

@@ -1,0 +1,146 @@
+"""Benchmark: ``evalkit rank`` at nationwide scale (issue 7).
+
+Synthetic towns (:mod:`evalkit.synth`, seed 7) × the 30 indicators of
+``bench/criteria30.yaml``:
+
+- end to end: ``evalkit rank --format json -o FILE`` as a subprocess, CSV in
+  and JSON out, at N = 100, 1,000, 10,000 and 40,000 towns — median wall-clock
+  and CPU seconds of 5 runs, peak RSS of the ``evalkit`` process itself
+  (target at 40,000: ≤ 3 s);
+- the fixed cost in that: starting Python and importing ``evalkit.cli``;
+- the stages at 40,000 towns, in this process (median of 3);
+- the TOPSIS step, :func:`evalkit.rank.topsis`, against a bare
+  ``pymcdm.methods.TOPSIS(vector_normalization)(matrix, weights, types)`` call
+  on the same matrix and weights, interleaved, median of 9 each (target: ≤ 1.5×);
+  pymcdm validates its input by default, so the ratio to a call with
+  ``validation=False`` (the arithmetic alone) is reported too.
+
+Run ``python -m bench --only rank``; ``run(quick=True)`` does 100 and 1,000
+towns, one run each (a smoke test, not a measurement).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import ROOT, medians, run_child, time_calls
+
+CRITERIA = ROOT / "bench" / "criteria30.yaml"
+SIZES = (100, 1_000, 10_000, 40_000)
+QUICK_SIZES = (100, 1_000)
+RUNS = 5
+QUICK_RUNS = 1
+SEED = 7
+END_TO_END_TARGET = 3.0  # seconds at 40,000 towns
+TOPSIS_RATIO_TARGET = 1.5
+
+
+def _evalkit() -> list[str]:
+    """The ``evalkit`` console script of this interpreter's environment."""
+    script = Path(sys.executable).parent / "evalkit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "evalkit"]
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Every measurement of this module, one dict each."""
+    from evalkit.synth import write_csv
+
+    sizes, runs = (QUICK_SIZES, QUICK_RUNS) if quick else (SIZES, RUNS)
+    rows: list[dict[str, Any]] = [_startup(runs)]
+    with tempfile.TemporaryDirectory(prefix="evalkit-bench-") as tmp:
+        for n in sizes:
+            towns = write_csv(Path(tmp) / f"towns{n}.csv", n, SEED)
+            rows.append(_end_to_end(towns, n, runs, Path(tmp) / f"ranking{n}.json"))
+        largest = Path(tmp) / f"towns{sizes[-1]}.csv"
+        rows.extend(_stages(largest, sizes[-1], 1 if quick else 3))
+        rows.append(_topsis_ratio(largest, sizes[-1], 3 if quick else 9))
+    return rows
+
+
+def _startup(runs: int) -> dict[str, Any]:
+    result = [run_child([sys.executable, "-c", "import evalkit.cli"]) for _ in range(runs)]
+    return {"case": "start Python, import evalkit.cli (fixed cost)", "n": 0, **medians(result)}
+
+
+def _end_to_end(towns: Path, n: int, runs: int, out: Path) -> dict[str, Any]:
+    command = [*_evalkit(), "rank", "--criteria", str(CRITERIA), "--candidates", str(towns),
+               "--format", "json", "-o", str(out), "--overwrite"]
+    result = [run_child(command) for _ in range(runs)]
+    failed = [r for r in result if r.returncode != 0]
+    if failed:
+        raise RuntimeError(f"evalkit rank failed on {n} towns: {failed[0].stderr[-2000:]}")
+    row: dict[str, Any] = {"case": "evalkit rank, CSV → JSON, end to end", "n": n,
+                           "indicators": 30, **medians(result),
+                           "json_mb": round(out.stat().st_size / 2**20, 1)}
+    if n == 40_000:
+        row["target_seconds"] = END_TO_END_TARGET
+        row["meets_target"] = row["median_seconds"] <= END_TO_END_TARGET
+    return row
+
+
+def _stages(towns: Path, n: int, repeats: int) -> list[dict[str, Any]]:
+    """Each step of ``evalkit rank`` in this process, to show where the time goes."""
+    from evalkit import load_candidates, load_criteria
+    from evalkit.derive import build_matrix
+    from evalkit.diagnose import obstacle_degrees
+    from evalkit.evaluate import Evaluation
+    from evalkit.output import json_bytes
+    from evalkit.rank import agreement, topsis
+    from evalkit.weights import compute_weights
+
+    criteria = load_criteria(CRITERIA)
+    times: dict[str, list[float]] = {}
+
+    def step(name: str, func: Any, *args: Any) -> Any:
+        start = time.perf_counter()
+        value = func(*args)
+        times.setdefault(name, []).append(time.perf_counter() - start)
+        return value
+
+    for _ in range(repeats):
+        table = step("read CSV", load_candidates, towns)
+        matrix = step("derive indicators", build_matrix, criteria, table)
+        weights = step("entropy weights", compute_weights, matrix, criteria.weighting)
+        ranking = step("TOPSIS", topsis, matrix, weights)
+        obstacles = step("obstacle degrees", obstacle_degrees, matrix, weights)
+        agree = step("cross-checks (WSM, VIKOR, PROMETHEE II)", agreement, matrix, weights, ranking)
+        result = Evaluation(criteria, table, matrix, weights, ranking, obstacles, agree)
+        data = step("result as a dict", result.to_dict)
+        step("JSON text", json_bytes, data)
+    return [{"case": f"stage: {name}", "n": n, "runs": repeats,
+             "median_seconds": round(statistics.median(t), 3)} for name, t in times.items()]
+
+
+def _topsis_ratio(towns: Path, n: int, repeats: int) -> dict[str, Any]:
+    import numpy as np
+    from pymcdm import methods, normalizations
+
+    from evalkit import evaluate, load_candidates, load_criteria
+    from evalkit.rank import topsis
+
+    result = evaluate(load_criteria(CRITERIA), load_candidates(towns))
+    matrix, weights = result.matrix, result.weights
+    values, w, types = np.array(matrix.values), np.array(weights.values), matrix.signs
+    bare = methods.TOPSIS(normalizations.vector_normalization)
+    ours_times, bare_times, unchecked_times = [], [], []
+    for _ in range(repeats):  # interleaved, so that a burst of load hits all three alike
+        ours_times += time_calls(lambda: topsis(matrix, weights), 1)
+        bare_times += time_calls(lambda: bare(values, w, types), 1)
+        unchecked_times += time_calls(lambda: bare(values, w, types, validation=False), 1)
+    same = bool(np.allclose(topsis(matrix, weights).closeness, bare(values, w, types),
+                            rtol=0, atol=1e-12))
+    ours, theirs = statistics.median(ours_times), statistics.median(bare_times)
+    unchecked = statistics.median(unchecked_times)
+    return {"case": "TOPSIS step ÷ bare pymcdm TOPSIS (same matrix)", "n": n, "indicators": 30,
+            "runs": repeats, "median_seconds": round(ours, 4),
+            "bare_pymcdm_seconds": round(theirs, 4), "ratio": round(ours / theirs, 2),
+            # pymcdm validates its input by default; evalkit has validated it already
+            "bare_pymcdm_without_validation_seconds": round(unchecked, 4),
+            "ratio_without_validation": round(ours / unchecked, 2),
+            "target_ratio": TOPSIS_RATIO_TARGET, "meets_target": ours / theirs <= TOPSIS_RATIO_TARGET,
+            "same_closeness": same}
