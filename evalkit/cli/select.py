@@ -16,7 +16,7 @@ from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
 from evalkit.output import json_bytes
 from evalkit.paths import DEFAULT_SCENARIO
-from evalkit.scenario import load_scenario
+from evalkit.scenario import Scenario, load_scenario
 from evalkit.select import SOLVERS, SelectionResult, select_towns
 
 
@@ -56,11 +56,11 @@ def select_command(criteria_path: Path, candidates_path: Path, scenario_path: Pa
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(result.to_dict()))
         return
-    _print(result, evaluation.matrix.names, evaluation.matrix.ids, lang)
+    _print(result, evaluation.matrix.names, evaluation.matrix.ids, scenario, lang)
 
 
 def _print(result: SelectionResult, names: tuple[str, ...], ids: tuple[str, ...],
-           lang: str) -> None:
+           scenario: Scenario, lang: str) -> None:
     console = Console(highlight=False)
     if not console.is_terminal:
         console = Console(highlight=False, width=120, color_system=None)
@@ -103,22 +103,27 @@ def _print(result: SelectionResult, names: tuple[str, ...], ids: tuple[str, ...]
         table.add_column("source")
         for y in years:
             table.add_column("all years" if y is None else str(y), justify="right")
+        labels = {src.id: src.label.get(lang) or src.id for src in scenario.sources}
         for s in sources:
-            table.add_row(s, *(f"{plan.get((s, y), 0.0):.2f}" for y in years))
+            table.add_row(labels.get(s, s), *(f"{plan.get((s, y), 0.0):.2f}" for y in years))
         console.print(table)
 
     for e in result.excluded:
         reason = e.reason_zh if zh and e.reason_zh else e.reason
         console.print(f"{'排除' if zh else 'Excluded'}: {name.get(e.id, e.id)} {e.id} — {reason}")
+    excluded = {e.id for e in result.excluded}
     for w in result.why_not:
+        if w.id in excluded:
+            continue  # its screen or exclusion is listed above
         if w.best_portfolio is not None and w.objective_loss is not None:
             towns = "、".join(name.get(t, t) for t in w.best_portfolio)
-            console.print(f"{'未选' if zh else 'Not chosen'}: {name.get(w.id, w.id)} {w.id} — "
-                          f"best portfolio with it: {towns}, objective −{w.objective_loss:.4f}")
+            text = (f"含该镇的最优组合为 {towns}，目标值减少 {w.objective_loss:.4f}" if zh else
+                    f"best portfolio with it: {towns}, objective −{w.objective_loss:.4f}")
+            console.print(f"{'未选' if zh else 'Not chosen'}: {name.get(w.id, w.id)} {w.id} — {text}")
         else:
             console.print(f"{'未选' if zh else 'Not chosen'}: {name.get(w.id, w.id)} {w.id} — "
                           f"{w.reason}")
     for k, a in enumerate(result.alternatives, start=1):
         towns = "、".join(name.get(t, t) for t in a.selected)
         console.print(f"{'备选方案' if zh else 'Alternative'} {k}: {towns} "
-                      f"(objective {a.objective:.4f})")
+                      f"({'目标值' if zh else 'objective'} {a.objective:.4f})")
