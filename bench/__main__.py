@@ -34,6 +34,7 @@ SLOTS = {
     "rank": "bench/bench_rank.py — evalkit rank at scale (issue 7)",
     "select": "bench/bench_select.py — pilot selection at scale",
     "robust": "bench/bench_robust.py — robustness (SMAA) at scale",
+    "report": "bench/bench_report.py — assessment report PDFs, five-town sample (issue 6)",
 }
 """Benchmarks the doc keeps a section for, measured or not yet."""
 LIBRARIES = ("numpy", "pandas", "scipy", "pymcdm", "PuLP", "highspy")

@@ -8,9 +8,15 @@ one count row over 40,000 binary variables; the budgets bind.  No phasing, sourc
 explanation re-solves: this measures the core model as :func:`evalkit.select.select`
 builds and solves it.
 
-Run ``python bench/bench_select.py`` (or ``python -m bench.bench_select``);
-a harness calls :func:`run`, which returns the figures as a dict.  Time is
-the median wall-clock of ``repeats`` runs, and the median CPU time of Python
+Scaling curve (issue 7): N = 100, 1,000, 10,000 and 40,000 towns, the same
+shares (budgets 4.5%/4%, at most 5% of the towns), each size in a fresh
+Python process so that its peak RSS is its own; ``run(quick=True)`` (for
+``python -m bench --quick``) does 100 and 1,000 towns once each.
+
+Run ``python bench/bench_select.py`` (or ``python -m bench.bench_select``)
+for the 40,000-town case alone; the harness calls :func:`run`, which returns
+one dict per size.  Time is the median wall-clock of ``repeats`` solves
+(building the instance not counted), and the median CPU time of Python
 and CBC together (steadier when other work shares the two cores); peak RSS is
 this process's and, separately, the largest child's (CBC runs as a
 subprocess; Linux counts the parent's pages a child was forked with, so the
@@ -19,9 +25,11 @@ child figure is an upper bound).
 
 from __future__ import annotations
 
+import json
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,6 +43,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from evalkit.scenario import Category, Scenario
 from evalkit.select import SelectionInput, select
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TOWNS = 40_000
 SEED = 20250101
@@ -60,8 +70,28 @@ def instance(towns: int = TOWNS, seed: int = SEED) -> tuple[SelectionInput, Scen
     return SelectionInput(ids, ids, closeness, costs, np.zeros(towns), table), scenario
 
 
-def run(repeats: int = 3, towns: int = TOWNS, solver: str = "cbc") -> dict[str, Any]:
-    """Solve the instance ``repeats`` times; return time, memory and the answer."""
+SIZES = (100, 1_000, 10_000, 40_000)
+QUICK_SIZES = (100, 1_000)
+REPEATS = 3
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """The scaling curve: one fresh process per size, so each peak RSS is that case's own."""
+    sizes, repeats = (QUICK_SIZES, 1) if quick else (SIZES, REPEATS)
+    return [_in_child(n, repeats) for n in sizes]
+
+
+def _in_child(towns: int, repeats: int, solver: str = "cbc") -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(towns), str(repeats),
+               solver]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"select benchmark failed at {towns} towns: {done.stderr[-2000:]}")
+    return json.loads(done.stdout)
+
+
+def measure(repeats: int = REPEATS, towns: int = TOWNS, solver: str = "cbc") -> dict[str, Any]:
+    """Solve the instance ``repeats`` times in this process; time, memory and the answer."""
     data, scenario = instance(towns)
     times, cpu = [], []
     result = None
@@ -74,21 +104,23 @@ def run(repeats: int = 3, towns: int = TOWNS, solver: str = "cbc") -> dict[str, 
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
+        "case": f"select, {solver.upper()} to proven optimality (5 rows, no re-solves)",
+        "n": towns,
         "towns": towns,
         "rows": {"budget": len(scenario.categories) + 1, "count": 1},
         "solver": solver,
         "status": result.status,
         "gap": result.gap,
-        "objective": result.objective,
+        "objective": round(float(result.objective), 6),
         "selected": len(result.selected),
         "binding": [c.name for c in result.constraints if c.binding],
-        "repeats": repeats,
-        "seconds": times,
-        "median_seconds": statistics.median(times),
-        "cpu_seconds": cpu,
-        "median_cpu_seconds": statistics.median(cpu),
-        "peak_rss_mb": self_kb / 1024,
-        "peak_rss_solver_mb": child_kb / 1024,
+        "runs": repeats,
+        "seconds": [round(t, 3) for t in times],
+        "median_seconds": round(statistics.median(times), 3),
+        "cpu_seconds": [round(t, 3) for t in cpu],
+        "median_cpu_seconds": round(statistics.median(cpu), 3),
+        "peak_rss_mb": round(self_kb / 1024, 1),
+        "peak_rss_solver_mb": round(child_kb / 1024, 1),
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
@@ -104,13 +136,17 @@ def _cpu_seconds() -> float:
 
 
 def main() -> None:
-    figures = run()
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        towns, repeats, solver = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+        print(json.dumps(measure(repeats, towns, solver)))
+        return
+    figures = measure()
     print(f"{figures['towns']} towns, {figures['rows']['budget']} budget rows + 1 count row, "
           f"{figures['solver']}: {figures['status']} (gap {figures['gap']})")
     print(f"objective {figures['objective']:.4f}, {figures['selected']} towns chosen, "
           f"binding: {', '.join(figures['binding']) or 'none'}")
     runs = ", ".join(f"{t:.2f}" for t in figures["seconds"])
-    print(f"time: median {figures['median_seconds']:.2f} s wall-clock over {figures['repeats']} "
+    print(f"time: median {figures['median_seconds']:.2f} s wall-clock over {figures['runs']} "
           f"runs ({runs}); median CPU {figures['median_cpu_seconds']:.2f} s (Python + CBC)")
     print(f"peak RSS: {figures['peak_rss_mb']:.0f} MB (Python), "
           f"{figures['peak_rss_solver_mb']:.0f} MB (largest child, CBC)")
