@@ -95,7 +95,8 @@ def topsis(matrix: DecisionMatrix, weights: Weights, normalization: str = "vecto
     method = methods.TOPSIS(NORMALIZATIONS[normalization])
     # ``_method`` is the step every pymcdm method implements (pinned 1.4.0); ``verbose=True``
     # would wrap each step in a pandas table with one column per town: seconds at 40,000 towns.
-    steps = method._method(matrix.values, weights.values, matrix.signs)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 when all towns are equal; see below
+        steps = method._method(matrix.values, weights.values, matrix.signs)
     tables = {desc.label: np.asarray(data) for desc, data in zip(method._tables, steps, strict=True)}
     d_plus, d_minus = tables["dpis"], tables["dnis"]
     total = d_plus + d_minus
