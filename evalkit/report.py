@@ -51,6 +51,7 @@ from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from evalkit import charts
+from evalkit.derive import Source
 from evalkit.errors import InputError
 from evalkit.evaluate import Evaluation
 from evalkit.fonts import CjkFonts, find_cjk_fonts
@@ -316,7 +317,7 @@ class Target:
     unit: str
     compare: str
     target: float
-    value: Any  # evalkit.derive.Source
+    value: Source
     city: float | None = None
     source: str = ""
 

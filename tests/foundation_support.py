@@ -25,6 +25,13 @@ def run_cli(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    """Run ``evalkit`` and return exit code, stdout and stderr; never a traceback."""
+    result = run_cli(*args)
+    assert "Traceback" not in result.output + result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
 def assert_error(result: Result, line: str) -> None:
     """The command failed as a user error: exit 2, the exact line, no traceback."""
     assert "Traceback" not in result.output

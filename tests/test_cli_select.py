@@ -7,19 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from foundation_support import invoke as run
 
-from evalkit.cli import cli
 from evalkit.paths import DEFAULT_SCENARIO
 
 CONTRACT = ["status", "objective", "gap", "selected", "constraints", "financing", "excluded",
             "why_not", "alternatives"]
 
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert "Traceback" not in result.output + result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_work_plan_scenario_json_contract_and_brute_force() -> None:

@@ -14,7 +14,6 @@ import dataclasses
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,6 +29,10 @@ from evalkit import ahp, evaluate, load_candidates, load_criteria
 from evalkit.cli import cli
 from evalkit.errors import InputError
 from evalkit.matrix import DecisionMatrix
+from evalkit.paths import DEFAULT_CANDIDATES as TOWNS
+from evalkit.paths import DEFAULT_CRITERIA as CRITERIA
+from evalkit.paths import DEFAULT_SCENARIO as SCENARIO
+from evalkit.paths import PROJECT_ROOT as ROOT
 from evalkit.rank import NORMALIZATIONS, competition_ranks, topsis
 from evalkit.robust import (
     JudgmentModel,
@@ -46,11 +49,6 @@ from evalkit.robust import (
 from evalkit.scenario import load_scenario
 from evalkit.select import SelectionInput
 from evalkit.weights import Weights
-
-ROOT = Path(__file__).resolve().parents[1]
-CRITERIA = ROOT / "criteria" / "default.yaml"
-TOWNS = ROOT / "candidates" / "towns.csv"
-SCENARIO = ROOT / "criteria" / "scenario.yaml"
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from evalkit.errors import InfeasibleError, InputError
+from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_SCENARIO
 from evalkit.scenario import Category, FundingSource, Scenario, load_scenario
 from evalkit.select import (
     SelectionInfeasible,
@@ -32,10 +33,9 @@ from evalkit.select import (
 )
 from evalkit.standards import load_standards, screen
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "criteria" / "scenario.yaml"
-STANDARDS = ROOT / "criteria" / "standards.yaml"
-TOWNS = ROOT / "candidates" / "towns.csv"
+SCENARIO = DEFAULT_SCENARIO
+STANDARDS = DEFAULT_SCENARIO.parent / "standards.yaml"
+TOWNS = DEFAULT_CANDIDATES
 CATEGORIES = ("infrastructure", "public_services", "industrial")
 
 # Closeness of the five sample towns: fixed values in the order an early version of

@@ -8,21 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from foundation_support import invoke as run
 
 from evalkit import evaluate, load_candidates, load_criteria
-from evalkit.cli import cli
 from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_CRITERIA
 
 CONTRACT = {"weighting", "weights", "families", "consistency", "revisions"}
 CONSISTENCY_KEYS = {"matrix", "expert", "n", "lambda_max", "ci", "cr", "ri", "ri_table",
                     "acceptable", "estimated_pairs"}
 
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert "Traceback" not in result.output + result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_weights_json_contract_on_the_bundled_set() -> None:
