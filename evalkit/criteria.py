@@ -14,7 +14,7 @@ from typing import Any
 
 from evalkit.derive import SOURCE_KINDS, Source, parse_source
 from evalkit.errors import InputError
-from evalkit.yamlio import MappingNode, SequenceNode, line_of, load_yaml
+from evalkit.yamlio import MappingNode, SequenceNode, line_of, load_yaml, read_label
 
 DIRECTIONS = {"max": 1, "min": -1}
 """Indicator directions: benefit (more is better) and cost (less is better)."""
@@ -181,12 +181,9 @@ class _Parser:
         )
 
     def label(self, value: Any, container: Any, key: Any, keypath: str) -> Label:
-        if isinstance(value, str):
-            return Label(value, value)
-        if isinstance(value, Mapping) and isinstance(value.get("zh"), str):
-            return Label(value["zh"], str(value.get("en", value["zh"])))
-        raise self.error("a label must be text or {zh: ..., en: ...}",
-                         "write label: {zh: 中文, en: English}", container, key, keypath)
+        text = read_label(value, file=self.path, row=line_of(container, key), column=keypath,
+                          require="zh")
+        return Label(text["zh"], text.get("en", text["zh"]))
 
     def families(self, items: Any, parent: Any) -> tuple[Family, ...]:
         if not isinstance(items, SequenceNode) or not items:

@@ -42,7 +42,7 @@ import numpy as np
 
 from evalkit.errors import InputError
 from evalkit.standards import Rule, Standards, check_keys, load_standards
-from evalkit.yamlio import MappingNode, SequenceNode, line_of, load_yaml
+from evalkit.yamlio import MappingNode, SequenceNode, line_of, load_yaml, read_label
 
 CountMode = Literal["exactly", "at_most"]
 
@@ -198,6 +198,9 @@ class _Reader:
         row = line_of(node, sub) if node is not None else self.lines.get(key)
         return InputError(what, hint, file=self.path, row=row, column=key)
 
+    def label(self, value: Any, key: str, node: Any, sub: Any) -> dict[str, str]:
+        return read_label(value, file=self.path, row=line_of(node, sub), column=key)
+
     def read(self) -> Scenario:
         data = load_yaml(self.path, what="scenario file")
         if data is None:
@@ -224,10 +227,7 @@ class _Reader:
                                 "keep it in one of the two lists", f"must_include[{i}]")
         groups = self.groups(data)
         standards, screens = self.screens(data)
-        label = data.get("label", {})
-        if not isinstance(label, Mapping):
-            raise self.fail("label must map languages to text", "write  label: {zh: ..., en: ...}",
-                            "label")
+        label = (self.label(data["label"], "label", data, "label") if "label" in data else {})
         return Scenario(
             path=self.path, name=str(data.get("name", self.path.stem)), label=dict(label),
             count=count, count_mode=mode, objective=objective, objective_params=params,
@@ -291,10 +291,8 @@ class _Reader:
                 raise self.fail(f"category {cat_id!r} needs the column of its costs",
                                 f"add  column: cost_{cat_id}", f"{key}.column" if "column" in spec
                                 else key)
-            label = spec.get("label", {"en": str(cat_id)})
-            if not isinstance(label, Mapping):
-                raise self.fail("label must map languages to text",
-                                "write  label: {zh: ..., en: ...}", f"{key}.label")
+            label = (self.label(spec["label"], f"{key}.label", spec, "label") if "label" in spec
+                     else {"en": str(cat_id)})
             budget = self.number(spec.get("budget"), f"{key}.budget", what=f"the {cat_id} budget",
                                  unit="亿元", allow_none=True)
             out.append(Category(str(cat_id), column, dict(label), budget))
@@ -395,10 +393,8 @@ class _Reader:
                     raise self.fail(f"source {source_id!r} may fund unknown category {cat!r}",
                                     f"use one of the categories: {', '.join(categories)}",
                                     f"{key}.funds[{i}]")
-            label = spec.get("label", {"en": str(source_id)})
-            if not isinstance(label, Mapping):
-                raise self.fail("label must map languages to text",
-                                "write  label: {zh: ..., en: ...}", f"{key}.label")
+            label = (self.label(spec["label"], f"{key}.label", spec, "label") if "label" in spec
+                     else {"en": str(source_id)})
             out.append(FundingSource(str(source_id), float(capacity),  # type: ignore[arg-type]
                                      tuple(dict.fromkeys(str(c) for c in funds)), dict(label)))
         for cat in categories:

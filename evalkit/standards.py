@@ -26,7 +26,7 @@ import pandas as pd
 
 from evalkit.derive import DERIVATIONS, Source, parse_source
 from evalkit.errors import InputError
-from evalkit.yamlio import MappingNode, SequenceNode, line_of, load_yaml
+from evalkit.yamlio import MappingNode, SequenceNode, line_of, load_yaml, read_label
 
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     ">=": lambda value, threshold: value >= threshold,
@@ -244,11 +244,8 @@ def _parse_rule(node: Any, key: str, row: int | None, path: Path) -> Rule:
     rule_id = node["id"]
     if not isinstance(rule_id, str) or not rule_id:
         raise fail(f"rule id must be text, got {rule_id!r}", "write e.g.  id: tap_water", "id")
-    label = node["label"]
-    if not isinstance(label, Mapping) or not label or not all(
-        isinstance(v, str) for v in label.values()
-    ):
-        raise fail("label must map languages to text", "write  label: {zh: ..., en: ...}", "label")
+    label = read_label(node["label"], file=path, row=line_of(node, "label"),
+                       column=f"{key}.label" if key else "label")
     source = node["source"]
     if not isinstance(source, str) or not source.strip():
         raise fail("source must cite where the threshold comes from",

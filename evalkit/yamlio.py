@@ -8,6 +8,7 @@ of their entries starts on, so an error can say ``file:line:key.path``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,42 @@ def line_of(container: Any, key: Any) -> int | None:
             return container.item_lines[key]
         return container.line
     return getattr(container, "line", None)
+
+
+LABEL_LANGS = ("zh", "en")
+"""The languages a label may give."""
+
+
+def read_label(value: Any, *, file: Path | None, row: int | None, column: str,
+               require: str | None = None) -> dict[str, str]:
+    """A bilingual label: one text for both languages, or ``{zh: ..., en: ...}``.
+
+    Only ``zh`` and ``en`` are accepted.  The check catches YAML's flow-style
+    trap: in ``{en: Asset recycling (REITs, PPP)}`` the comma ends the text, so
+    the label would silently read "Asset recycling (REITs" plus a key "PPP)".
+    ``require`` names a language the mapping must give.
+    """
+    usage = "write  label: {zh: 中文, en: English}"
+    if isinstance(value, str) and value.strip():
+        return {lang: value for lang in LABEL_LANGS}
+    if not isinstance(value, Mapping) or not value:
+        raise InputError("a label must be text or {zh: ..., en: ...}", usage,
+                         file=file, row=row, column=column)
+    for key, text in value.items():
+        at = line_of(value, key) or row
+        if key not in LABEL_LANGS:
+            if text is None:
+                raise InputError(
+                    f"the label has a stray key {key!r}: a comma inside {{...}} ends the text",
+                    "put text containing a comma or colon in quotes, e.g. "
+                    'en: "Asset recycling (REITs, PPP)"', file=file, row=at, column=column)
+            raise InputError(f"unknown label language {key!r}",
+                             f"use {' and '.join(LABEL_LANGS)}", file=file, row=at, column=column)
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"the {key} label is empty or not text",
+                             f"write it as text, e.g. {key}: {'中文' if key == 'zh' else 'English'}",
+                             file=file, row=at, column=f"{column}.{key}")
+    if require is not None and require not in value:
+        raise InputError(f"the label has no {require} text", usage,
+                         file=file, row=row, column=column)
+    return {str(k): str(v) for k, v in value.items()}

@@ -309,6 +309,34 @@ def test_unknown_family_key(tmp_path) -> None:
                  f"Error: mini.yaml:{line}:families[1].lable: unknown key 'lable' — use id, label, note")
 
 
+def test_comma_inside_a_flow_label(tmp_path) -> None:
+    """In {en: a, b} the comma ends the text: refused, not read as the label 'a'."""
+    criteria, line = mini(tmp_path, "en: Fiscal self-sufficiency}", "en: Fiscal, self-sufficiency}")
+    assert_error(run_cli("validate", "--criteria", criteria),
+                 f"Error: mini.yaml:{line}:families[1].label: the label has a stray key "
+                 "'self-sufficiency': a comma inside {...} ends the text — put text containing a "
+                 'comma or colon in quotes, e.g. en: "Asset recycling (REITs, PPP)"')
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("{zh: 财政自给, fr: Autonomie}", "unknown label language 'fr' — use zh and en"),
+    ("{zh: 财政自给, en: 12}", "the en label is empty or not text — write it as text, e.g. en: English"),
+    ("{en: Fiscal self-sufficiency}", "the label has no zh text — write  label: {zh: 中文, en: English}"),
+    ("[财政自给]", "a label must be text or {zh: ..., en: ...} — write  label: {zh: 中文, en: English}"),
+])
+def test_bad_label(tmp_path, label, message) -> None:
+    criteria, line = mini(tmp_path, "{zh: 财政自给, en: Fiscal self-sufficiency}", label)
+    column = "families[1].label.en" if "en label" in message else "families[1].label"
+    assert_error(run_cli("validate", "--criteria", criteria),
+                 f"Error: mini.yaml:{line}:{column}: {message}")
+
+
+def test_quoted_label_with_a_comma(tmp_path) -> None:
+    criteria, _ = mini(tmp_path, "en: Fiscal self-sufficiency}", 'en: "Fiscal, self-sufficiency"}')
+    result = run_cli("validate", "--criteria", criteria)
+    assert result.exit_code == 0, result.output
+
+
 def test_unknown_weighting_key(tmp_path) -> None:
     """A misspelt option must not be ignored (the default would be used silently)."""
     criteria, line = mini(tmp_path, "  standardization: minmax", "  standardisation: raw")
