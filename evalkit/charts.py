@@ -5,6 +5,10 @@ an SVG document as a string.  Text stays ``<text>`` (``svg.fonttype: none``),
 so the PDF sets it in the report's CJK font and it stays searchable; the
 font family is the CJK family found by :mod:`evalkit.fonts`.  Nothing in a
 label is parsed as mathtext, so a town name with ``$`` in it is just text.
+
+matplotlib is imported on the first chart, not with this module: the report
+hands the drawing to worker processes, and the process laying out the PDF
+should not spend half a second importing a plotting library it never calls.
 """
 
 from __future__ import annotations
@@ -13,14 +17,14 @@ import io
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import numpy as np
-from matplotlib import font_manager
-from matplotlib.figure import Figure
 
 from evalkit.fonts import CjkFonts
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_IN = 6.6
 """Figure width in inches: the A4 text block (170 mm) less a little."""
@@ -35,6 +39,8 @@ _registered: set[str] = set()
 
 
 def _register(fonts: CjkFonts) -> None:
+    from matplotlib import font_manager
+
     for path in sorted({f.path for f in fonts.files}):
         if path not in _registered:
             font_manager.fontManager.addfont(path)
@@ -43,6 +49,8 @@ def _register(fonts: CjkFonts) -> None:
 
 @contextmanager
 def _style(fonts: CjkFonts) -> Iterator[None]:
+    import matplotlib
+
     _register(fonts)
     with matplotlib.rc_context({
         "svg.fonttype": "none",
@@ -76,6 +84,8 @@ def _svg(fig: Figure) -> str:
 
 
 def _figure(height: float) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(WIDTH_IN, height), layout="constrained")
 
 
@@ -129,8 +139,10 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, fonts: CjkFon
         ax.set_axisbelow(True)
         if reference is not None:
             ax.axvline(reference[0], color=TARGET, linewidth=0.9, linestyle="--")
-            ax.text(reference[0], -0.7, f" {reference[1]}", color=TARGET, fontsize=7.5,
-                    va="bottom")
+            # Offset in points, not a leading space: SVG collapses spaces at the start of text.
+            ax.annotate(reference[1], xy=(reference[0], -0.7), xytext=(2.5, 0),
+                        textcoords="offset points", color=TARGET, fontsize=7.5, va="bottom",
+                        ha="left", annotation_clip=False)
         if legend is not None and any(flags) and not all(flags):
             from matplotlib.patches import Patch
 
@@ -207,10 +219,10 @@ def wrap(label: str, width: int) -> str:
 
 
 def _sequential(k: int) -> list[str]:
-    from matplotlib import colormaps
+    from matplotlib import colormaps, colors
 
     cmap = colormaps["Blues_r"]
-    return [matplotlib.colors.to_hex(cmap(0.1 + 0.75 * i / max(k - 1, 1))) for i in range(k)]
+    return [colors.to_hex(cmap(0.1 + 0.75 * i / max(k - 1, 1))) for i in range(k)]
 
 
 def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], *, fonts: CjkFonts,
@@ -218,7 +230,7 @@ def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], *, fonts: 
     """A radar (spider) chart of ratios, capped at ``limit``; ``ring`` marks e.g. the target."""
     with _style(fonts):
         n = len(axes)
-        fig = Figure(figsize=(WIDTH_IN, 4.3), layout="constrained")
+        fig = _figure(4.3)
         ax: Any = fig.add_subplot(projection="polar")  # a PolarAxes
         angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
         closed = np.concatenate([angles, angles[:1]])

@@ -6,6 +6,7 @@ never by their bytes; ``make test`` installs poppler-utils.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -110,6 +111,43 @@ def test_summary_zh_conventions(sample_run):
     assert "示例市乡镇改市区候选镇综合评估报告" in flat(text)  # running header and cover
     for block in ("编制", "审核", "批准"):
         assert block in text
+
+
+def test_summary_en_reads_as_english(sample_run):
+    """Amounts in billions, verbs agreeing with one town, the solver status in words."""
+    _, run = sample_run
+    text = " ".join(pdftext(run.directory / "summary_en.pdf").split())
+    assert "CNY 15.40 billion in total" in text  # 154.0 亿元
+    assert "hundred million yuan" not in text
+    assert "Linhe (临河镇) is chosen in at least 90% of the draws" in text
+    assert "Liutang (柳塘镇) is chosen in hardly any draw" in text
+    assert "In 10,000 weight draws" in text
+    assert "solver status: proven optimal" in text
+    # (the table cell wraps and pdftotext sets the next column beside it: compare its start)
+    assert "Liutang(柳塘镇)Failsthestandardsscreen:Tap-water" in flat(text)
+
+
+def test_summary_zh_solver_status_and_exclusion_in_chinese(sample_run):
+    _, run = sample_run
+    text = flat(pdftext(run.directory / "summary_zh.pdf"))
+    assert "求解状态：已证明最优" in text and "optimal" not in text
+    assert "柳塘镇未通过设置标准审查：自来水普及率(%):88<" in text
+    assert "在10000组权重抽样中" in text
+
+
+def test_render_freezes_older_objects_only_while_it_runs():
+    assert gc.get_freeze_count() == 0
+    with rep._long_lived_objects_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a program that freezes objects itself keeps them frozen
+    try:
+        before = gc.get_freeze_count()
+        with rep._long_lived_objects_frozen():
+            pass
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

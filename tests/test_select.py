@@ -452,10 +452,10 @@ def test_to_dict_has_the_contract_keys() -> None:
     assert set(data["alternatives"][0]) >= {"selected", "objective"}
     assert data["excluded"] == [{
         "id": "T5",
-        "reason": "Tap-water coverage (%): 88 < 90 (工作方案地方标准 (local choice)); "
-                  "Paved roads (%): 79 < 80 (工作方案地方标准 (local choice))",
-        "reason_zh": "自来水普及率(%): 88 < 90 (工作方案地方标准 (local choice)); "
-                     "道路铺装率(%): 79 < 80 (工作方案地方标准 (local choice))",
+        "reason": "Tap-water coverage (%): 88 < 90 (工作方案地方标准); "
+                  "Paved roads (%): 79 < 80 (工作方案地方标准)",
+        "reason_zh": "自来水普及率(%): 88 < 90 (工作方案地方标准); "
+                     "道路铺装率(%): 79 < 80 (工作方案地方标准)",
     }]
 
 
@@ -924,6 +924,25 @@ def test_standards_file_errors(tmp_path: Path) -> None:
         with pytest.raises(InputError) as caught:
             load_standards(path)
         assert str(caught.value) == f"{path}:{expected}"
+
+
+def test_scenario_label_with_an_unquoted_comma(tmp_path: Path) -> None:
+    """The shipped scenario once lost "PPP)" from a source's English label this way."""
+    text = SCENARIO.read_text(encoding="utf-8")
+    quoted = 'en: "Asset recycling (REITs, PPP)"'
+    assert quoted in text
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace(quoted, "en: Asset recycling (REITs, PPP)"), encoding="utf-8")
+    line = text[: text.index(quoted)].count("\n") + 1
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == (
+        f"{path}:{line}:sources.asset_recycling.label: the label has a stray key 'PPP)': a comma "
+        'inside {...} ends the text — put text containing a comma or colon in quotes, e.g. '
+        'en: "Asset recycling (REITs, PPP)"')
+    labels = {s.id: s.label for s in load_scenario(SCENARIO).sources}
+    assert labels["asset_recycling"] == {"zh": "存量资产盘活（REITs、PPP）",
+                                         "en": "Asset recycling (REITs, PPP)"}
 
 
 def test_unreadable_scenario_files(tmp_path: Path) -> None:
