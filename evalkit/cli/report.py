@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -17,6 +16,10 @@ from evalkit.cli.options import inputs, shown
 from evalkit.errors import InputError
 from evalkit.evaluate import Evaluation
 from evalkit.paths import OUT
+from evalkit.robust import robustness
+from evalkit.scenario import Scenario, load_scenario
+from evalkit.select import SelectionInput, select
+from evalkit.standards import Standards
 
 
 @cli.command()
@@ -76,16 +79,15 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
     parameters: dict[str, Any] = {"lang": ", ".join(dict.fromkeys(langs))}
     if scenario_path is not None and not no_selection:
         scenario = _load_scenario(shown(scenario_path))
-        if scenario is not None:
-            inputs_used["scenario"] = Path(scenario_path)
-            standards = getattr(scenario, "standards", None)
-            if standards is not None and getattr(standards, "path", None):
-                inputs_used["standards"] = Path(standards.path)
-            parameters["scenario"] = getattr(scenario, "name", scenario_path.stem)
-            analyses["screen"] = _screen(standards, scenario, evaluation)
-            analyses["selection"] = _selection(evaluation, scenario)
-            if not no_robustness:
-                analyses["robustness"] = _robustness(evaluation, scenario, samples, seed)
+        inputs_used["scenario"] = Path(scenario_path)
+        standards = scenario.standards
+        if standards is not None and standards.path:
+            inputs_used["standards"] = Path(standards.path)
+        parameters["scenario"] = scenario.name
+        analyses["screen"] = _screen(standards, scenario, evaluation)
+        analyses["selection"] = _selection(evaluation, scenario)
+        if not no_robustness:
+            analyses["robustness"] = _robustness(evaluation, scenario, samples, seed)
 
     from evalkit.report import build_report, render_reports
 
@@ -115,26 +117,14 @@ def _when(text: str | None) -> datetime | None:
     return None
 
 
-# The optional analyses.  Their modules are developed alongside; each adapter
-# returns None (and says so on stderr) when its module or API is not there, and
-# the report then notes that the analysis was not run.
+# The analyses the summary reports, each from its own step of the flow.
 
 
-def _load_scenario(path: Path) -> Any:
-    try:
-        from evalkit.scenario import load_scenario
-    except ImportError:
-        warn(["the selection module is not available; selection is left out of the report"])
-        return None
+def _load_scenario(path: Path) -> Scenario:
     return load_scenario(path)
 
 
-def _selection(evaluation: Evaluation, scenario: Any) -> dict[str, Any] | None:
-    try:
-        from evalkit.select import SelectionInput, select
-    except ImportError:
-        warn(["the selection module is not available; selection is left out of the report"])
-        return None
+def _selection(evaluation: Evaluation, scenario: Scenario) -> dict[str, Any]:
     closeness = dict(zip(evaluation.matrix.ids, map(float, evaluation.ranking.closeness),
                          strict=True))
     towns = SelectionInput.from_frame(evaluation.candidates.cells, closeness, scenario,
@@ -144,38 +134,23 @@ def _selection(evaluation: Evaluation, scenario: Any) -> dict[str, Any] | None:
     return data
 
 
-def _scenario_labels(scenario: Any) -> dict[str, Mapping[str, str]]:
-    labels: dict[str, Mapping[str, str]] = {}
-    for item in (*getattr(scenario, "categories", ()), *getattr(scenario, "sources", ())):
-        if getattr(item, "label", None):
-            labels[item.id] = dict(item.label)
+def _scenario_labels(scenario: Scenario) -> dict[str, Mapping[str, str]]:
+    labels: dict[str, Mapping[str, str]] = {c.id: dict(c.label) for c in scenario.categories
+                                            if c.label}
+    labels.update({s.id: dict(s.label) for s in scenario.sources if s.label})
     return labels
 
 
-def _screen(standards: Any, scenario: Any, evaluation: Evaluation) -> dict[str, Any] | None:
+def _screen(standards: Standards | None, scenario: Scenario,
+            evaluation: Evaluation) -> dict[str, Any] | None:
     if standards is None:
         return None
     from evalkit.report import screen_dict
 
-    applied = [rule.id for rule in getattr(scenario, "screens", ())]
-    return screen_dict(standards, evaluation, applied)
+    return screen_dict(standards, evaluation, [rule.id for rule in scenario.screens])
 
 
-def _robustness(evaluation: Evaluation, scenario: Any, samples: int | None,
-                seed: int) -> dict[str, Any] | None:
-    try:
-        from evalkit.robust import robustness
-    except ImportError:
-        warn(["the robustness module is not available; robustness is left out of the report"])
-        return None
-    arguments: dict[str, Any] = {"scenario": scenario, "seed": seed}
-    if samples is not None:
-        arguments["samples"] = samples
-    try:
-        inspect.signature(robustness).bind(evaluation, **arguments)
-    except TypeError:
-        warn(["evalkit.robust.robustness does not take (evaluation, scenario=, seed=, samples=); "
-              "robustness is left out of the report"])
-        return None
-    result: Any = robustness(evaluation, **arguments)
-    return dict(result.to_dict())
+def _robustness(evaluation: Evaluation, scenario: Scenario, samples: int | None,
+                seed: int) -> dict[str, Any]:
+    arguments: dict[str, Any] = {} if samples is None else {"samples": samples}
+    return dict(robustness(evaluation, scenario=scenario, seed=seed, **arguments).to_dict())
