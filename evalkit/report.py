@@ -1174,9 +1174,10 @@ class _Builder:
                                                      shares, parts, fonts=self.fonts,
                                                      xlabel=t["chart_share_pct"])
             for k, row in zip(order, shares, strict=True):
-                table.append({"name": self.name(k), "shares": [fmt_pct(v, 0) for v in row],
-                              "top_k": fmt_pct((rb.get("top_k") or {}).get(k), 0),
-                              "core": fmt_pct((rb.get("core_index") or {}).get(k), 0)})
+                # One decimal: 0.3% of draws is not "0%", and the columns then add up.
+                table.append({"name": self.name(k), "shares": [fmt_pct(v, 1) for v in row],
+                              "top_k": fmt_pct((rb.get("top_k") or {}).get(k), 1),
+                              "core": fmt_pct((rb.get("core_index") or {}).get(k), 1)})
             ranks_header = parts
         else:
             ranks_header = []
@@ -1187,9 +1188,19 @@ class _Builder:
                      for s in rb.get("stability", [])]
         portfolios = [{"towns": self.names(p.get("selected", []), short=True),
                        "share": fmt_pct(p.get("share"), 1)} for p in rb.get("portfolios", [])]
+        selection = rb.get("selection") or {}
+        infeasible = float(selection.get("infeasible") or 0.0)
+        if portfolios and infeasible > 0:
+            portfolios.append({"towns": t["portfolio_infeasible"], "share": fmt_pct(infeasible, 1)})
+        costs = []
+        if float(selection.get("cost_spread") or 0.0) > 0:
+            costs.append(t("robustness_costs", spread=fmt_pct(selection["cost_spread"], 0)))
+        if infeasible > 0:
+            costs.append(t("robustness_infeasible", share=fmt_pct(infeasible, 1)))
         return {"samples": self.count(rb.get("samples")), "seed": rb.get("seed"), "chart": chart,
                 "ranks": ranks_header, "table": table, "stability": stability,
-                "portfolios": portfolios, "statement": _label(rb.get("statement"), self.lang),
+                "portfolios": portfolios, "costs": "".join(costs) if self.lang == "zh"
+                else " ".join(costs),
                 "k": rb.get("k", "k"),
                 "plain": self.robustness_plain(rb), "has_core": bool(rb.get("core_index")),
                 "has_top_k": bool(rb.get("top_k"))}
@@ -1208,14 +1219,20 @@ class _Builder:
         core = rb.get("core_index") or {}
         if core:
             sure = [k for k, v in core.items() if v >= 0.9]
-            never = [k for k, v in core.items() if v <= 0.1]
+            zero = [k for k, v in core.items() if v == 0]
+            never = [k for k, v in core.items() if 0 < v <= 0.1]
             middle = [k for k, v in core.items() if 0.1 < v < 0.9]
+            costs_vary = float((rb.get("selection") or {}).get("cost_spread") or 0.0) > 0
+            drivers = t["drivers_weights_costs" if costs_vary else "drivers_weights"]
             if sure:
                 out.append(t(self.plural("plain_core_sure", sure), towns=self.names(sure)))
             if middle:
-                out.append(t(self.plural("plain_core_middle", middle), towns=self.names(middle)))
+                out.append(t(self.plural("plain_core_middle", middle), towns=self.names(middle),
+                             drivers=drivers))
             if never:
                 out.append(t(self.plural("plain_core_never", never), towns=self.names(never)))
+            if zero:
+                out.append(t(self.plural("plain_core_zero", zero), towns=self.names(zero)))
         portfolios = rb.get("portfolios") or []
         if portfolios:
             top = max(portfolios, key=lambda p: p.get("share", 0))
