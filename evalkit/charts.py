@@ -251,6 +251,12 @@ def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], *, fonts: 
             ax.plot(theta, np.full_like(theta, ring[0]), color=TARGET, linewidth=0.9,
                     label=ring[1])
         ax.set_xticks(angles, [wrap(a, 16) for a in axes])
+        # Labels on the right start at the circle, on the left end at it, so a long label
+        # never runs across the outer ring (angles go clockwise from the top).
+        for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
+            side = np.sin(angle)
+            label.set_horizontalalignment("left" if side > 0.2 else "right" if side < -0.2
+                                          else "center")
         ax.set_ylim(0, limit)
         ax.set_yticks([0.5, 1.0, 1.5][: int(limit / 0.5)])
         ax.set_yticklabels([f"{t:.1f}" for t in [0.5, 1.0, 1.5][: int(limit / 0.5)]], fontsize=7)

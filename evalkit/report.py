@@ -693,7 +693,7 @@ class _Builder:
         e = self.e
         params = [
             (self.t["prov_weighting"], e.weights.label),
-            (self.t["prov_normalization"], e.ranking.normalization),
+            (self.t["prov_normalization"], self.normalization_name(e.ranking.normalization)),
             (self.t["prov_criteria_set"], f"{self.criteria.name} {self.criteria.version}"),
             (self.t["prov_towns"], str(len(self.m.ids))),
         ]
@@ -704,7 +704,8 @@ class _Builder:
             params.append((self.t["prov_samples"], str(self.r.robustness.get("samples", "—"))))
         if self.r.ahp is not None:
             tables = sorted({str(c.get("ri_table")) for c in self.r.ahp.get("consistency", [])})
-            params.append((self.t["prov_ri_table"], ", ".join(tables) or "—"))
+            params.append((self.t["prov_ri_table"],
+                           ", ".join(self.ri_table_name(x) for x in tables) or "—"))
         return {
             "version": __version__,
             "inputs": [{"role": self.t.get(f"role_{f.role}", f.role), "name": Path(f.path).name,
@@ -796,7 +797,8 @@ class _Builder:
         standards = []
         for target in self.r.targets:
             standards.append({"label": _label(target.label, self.lang),
-                              "rule": f"{target.compare} {fmt_num(target.target, 1)} {target.unit}",
+                              "rule": f"{_relation(target.compare)} {fmt_num(target.target, 1)} "
+                                      f"{self.unit(target.unit, '')}",
                               "source": target.source})
         return {"families": families, "targets": standards, "n_indicators": len(self.m.indicators),
                 "n_families": len(self.criteria.families), "has_targets": bool(targets)}
@@ -845,7 +847,15 @@ class _Builder:
         return self.t("method_ahp_detail", experts=experts or "—",
                       priority=self.t.get(f"priority_{options.get('priority', 'eigenvector')}",
                                           str(options.get("priority", "eigenvector"))),
-                      ri=options.get("ri_table", getattr(judged, "ri_table", "—")))
+                      ri=self.ri_table_name(options.get("ri_table",
+                                                        getattr(judged, "ri_table", "—"))))
+
+    def ri_table_name(self, table: Any) -> str:
+        """An RI table as cited: "Saaty (1980)", not its identifier."""
+        return self.t.get(f"ri_{table}", str(table))
+
+    def normalization_name(self, name: Any) -> str:
+        return self.t.get(f"normalization_{name}", str(name))
 
     def weights(self) -> dict[str, Any]:
         t = self.t
@@ -939,7 +949,7 @@ class _Builder:
                       "current": _saaty(r.get("current")), "suggested": _saaty(r.get("suggested"))}
                      for r in ahp.get("revisions", [])]
         return {"rows": rows, "matrices": matrices, "families": family_weights, "ri": ri,
-                "ri_names": ", ".join(sorted(tables)) or "—",
+                "ri_names": ", ".join(self.ri_table_name(x) for x in sorted(tables)) or "—",
                 "revisions": revisions, "all_ok": all(r["ok"] for r in rows),
                 "experts": [e for e in ahp.get("experts", [])]}
 
@@ -978,7 +988,7 @@ class _Builder:
                                           for i in np.lexsort((np.arange(len(a.ranks)), a.ranks)))}
                      for name, a in self.e.agreement.items()]
         return {"rows": rows, "chart": chart, "agreement": agreement,
-                "normalization": r.normalization}
+                "normalization": self.normalization_name(r.normalization)}
 
     def _selected_ids(self) -> list[str]:
         if self.r.selection is None:
@@ -1026,7 +1036,8 @@ class _Builder:
                                       else fmt_num(cell.get("value"), digits)})
                     rows.append({
                         "label": _label(rule.get("label"), self.lang, str(rule.get("id"))),
-                        "rule": f"{rule.get('compare', '')} {fmt_num(rule.get('threshold'), 2)}",
+                        "rule": f"{_relation(rule.get('compare'))} "
+                                f"{fmt_num(rule.get('threshold'), 2)}",
                         "source": rule.get("source", ""), "applied": bool(rule.get("applied")),
                         "band": rule.get("band") or "", "cells": cells,
                     })
@@ -1064,6 +1075,11 @@ class _Builder:
         if not unit:
             return empty
         return self.t.get(f"u_{unit}", unit)
+
+    def unit_after_number(self, unit: str) -> str:
+        """A unit to follow a number in prose: "7.27 (10,000 yuan/person)", not "7.27 10,000 …"."""
+        text = self.unit(unit, "")
+        return f"({text})" if text[:1].isdigit() else text
 
     def unit_label(self, unit: Any) -> str:
         return self.t.get(f"unit_{unit}", str(unit or ""))
@@ -1116,6 +1132,8 @@ class _Builder:
         financing = list(s.get("financing", []))
         sources = list(dict.fromkeys(str(f.get("source")) for f in financing))
         towns = list(dict.fromkeys(str(f.get("town")) for f in financing))
+        in_table_1 = [str(row.get("id")) for row in s.get("selected", [])]  # by year
+        towns.sort(key=lambda town: in_table_1.index(town) if town in in_table_1 else len(towns))
         grid = []
         for town in towns:
             amounts = [sum(float(f.get("amount") or 0) for f in financing
@@ -1314,7 +1332,7 @@ class _Builder:
             ind = self.m.indicators[j]
             return {"label": ind.label(self.lang),
                     "value": fmt_num(self.m.values[i, j], _digits(self.m.values[:, j])),
-                    "unit": self.unit(ind.unit, ""),
+                    "unit": self.unit_after_number(ind.unit),
                     "position": _position(self.m.values[:, j], i, ind.sign),
                     "of": n_towns}
 
@@ -1368,7 +1386,7 @@ class _Builder:
                 gap = max(0.0, v - target.target) if math.isfinite(v) else float("nan")
             met = math.isfinite(gap) and gap <= 0
             rows.append({"label": _label(target.label, self.lang), "unit": self.unit(target.unit),
-                         "value": fmt_num(v, 1), "target": f"{target.compare} "
+                         "value": fmt_num(v, 1), "target": f"{_relation(target.compare)} "
                          f"{fmt_num(target.target, 1)}",
                          "city": fmt_num(target.city, 1) if target.city is not None else "—",
                          "gap": "—" if met else fmt_num(gap, 1),
@@ -1431,6 +1449,11 @@ def _position(column: np.ndarray, i: int, sign: int) -> int:
     """Rank of town ``i`` on one indicator (1 = best), ties sharing the better rank."""
     key = column * sign
     return int(1 + np.sum(key > key[i] + 1e-12))
+
+
+def _relation(compare: Any) -> str:
+    """A comparison as printed: ≥ and ≤, not the ASCII the data files use."""
+    return {">=": "≥", "<=": "≤"}.get(str(compare), str(compare or ""))
 
 
 def _saaty(value: Any) -> str:

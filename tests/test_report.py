@@ -98,7 +98,7 @@ def test_summary_text_has_towns_recommendation_and_weights(sample_run, selection
         assert f"{value:.4f}" in text
     assert ("评估结论摘要" if lang == "zh" else "Executivesummary") in text
     assert ("排名可接受度" if lang == "zh" else "Rankacceptability") in text
-    assert "saaty1980" in text  # the RI table is named
+    assert "Saaty(1980)" in text  # the RI table is named (flat text: no spaces)
     assert 18 <= pages(path) <= 40
 
 
