@@ -1441,6 +1441,8 @@ def _digits(values: Iterable[Any]) -> int:
     finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
     if not finite:
         return 2
+    if all(v == round(v) for v in finite):  # counts (people, posts): 55, not 55.0
+        return 0
     top = max(finite)
     return 0 if top >= 1000 else 1 if top >= 10 else 2 if top >= 0.1 else 3
 
