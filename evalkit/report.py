@@ -1109,12 +1109,16 @@ class _Builder:
         for c in s.get("constraints", []):
             used, limit = float(c.get("used") or 0.0), c.get("limit")
             limit_f = float(limit) if isinstance(limit, int | float) else float("nan")
+            digits = _digits([used, limit_f, c.get("slack")]) if c.get("name") in (
+                "count", "talent") else 1  # towns and people are counted: 186, not 186.0
             constraints.append({
                 "name": self.constraint_label(str(c.get("name")), labels),
+                "source": (_label(labels.get(str(c["name"])[7:]), self.lang, str(c["name"])[7:])
+                           if str(c.get("name")).startswith("source.") else None),
                 "unit": self.unit_label(c.get("unit")),
                 "talent": str(c.get("name")) == "talent",
-                "used": fmt_num(used, 1), "limit": fmt_num(limit_f, 1),
-                "slack": fmt_num(c.get("slack"), 1),
+                "used": fmt_num(used, digits), "limit": fmt_num(limit_f, digits),
+                "slack": fmt_num(c.get("slack"), digits),
                 "share": fmt_pct(used / limit_f, 0) if limit_f and math.isfinite(limit_f) else "—",
                 # The number of towns is a target, not a resource: using all of it is no risk.
                 "binding": c.get("name") != "count" and bool(
@@ -1293,7 +1297,10 @@ class _Builder:
                 fiscal.append(t("risk_dependence", source=largest,
                                 share=fmt_pct(by_source[largest] / total, 0)))
             binding = [c["name"] for c in selection["constraints"]
-                       if c["binding"] and not c["talent"]]
+                       if c["binding"] and not c["talent"] and not c["source"]]
+            # Sources by their own names: the sentence already says "budgets or sources".
+            binding += [c["source"] for c in selection["constraints"]
+                        if c["binding"] and c["source"]]
             if binding:
                 fiscal.append(t("risk_binding", names=t["list_sep"].join(binding)))
             for c in selection["constraints"]:
