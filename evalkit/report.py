@@ -930,9 +930,15 @@ class _Builder:
                 items = [self.item_label(str(i)) for i in c["items"]]
                 group = matrices.setdefault(expert, {"blocks": [], "width": 0})
                 group["width"] = max(group["width"], len(items))
+                position = {str(item): k for k, item in enumerate(c["items"])}
+                estimated = {tuple(sorted((position[str(a)], position[str(b)])))
+                             for a, b in (e["pair"] for e in c.get("estimated_pairs") or [])
+                             if str(a) in position and str(b) in position}
                 group["blocks"].append({
                     "title": name, "items": items,
-                    "rows": [[_saaty(v) for v in row] for row in c["values"]],
+                    # Only the upper triangle is shown; a filled-in judgment is starred there.
+                    "rows": [[{"text": _saaty(v), "estimated": (r, k) in estimated}
+                              for k, v in enumerate(row)] for r, row in enumerate(c["values"])],
                     "cr": fmt_num(c.get("cr"), 4), "ok": bool(c.get("acceptable")),
                     "lambda_max": fmt_num(c.get("lambda_max"), 4),
                 })
