@@ -67,10 +67,11 @@ def _built() -> Any:
     from evalkit import evaluate, load_candidates, load_criteria
     from evalkit.cli import report as cli_report
     from evalkit.report import build_report
+    from evalkit.scenario import load_scenario
 
     evaluation = evaluate(load_criteria(CRITERIA), load_candidates(CANDIDATES))
     base = CRITERIA.parent
-    scenario = cli_report._load_scenario(base / "scenario.yaml")
+    scenario = load_scenario(base / "scenario.yaml")
     standards = getattr(scenario, "standards", None)
     analyses = {"screen": cli_report._screen(standards, scenario, evaluation),
                 "selection": cli_report._selection(evaluation, scenario),

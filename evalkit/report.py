@@ -1113,14 +1113,14 @@ class _Builder:
                              "cost_text": self.money(row.get("cost"))})
         constraints: list[dict[str, Any]] = []
         for c in s.get("constraints", []):
+            kind, _, rest = str(c.get("name")).partition(".")
             used, limit = float(c.get("used") or 0.0), c.get("limit")
             limit_f = float(limit) if isinstance(limit, int | float) else float("nan")
             digits = _digits([used, limit_f, c.get("slack")]) if c.get("name") in (
                 "count", "talent") else 1  # towns and people are counted: 186, not 186.0
             constraints.append({
                 "name": self.constraint_label(str(c.get("name")), labels),
-                "source": (_label(labels.get(str(c["name"])[7:]), self.lang, str(c["name"])[7:])
-                           if str(c.get("name")).startswith("source.") else None),
+                "source": _label(labels.get(rest), self.lang, rest) if kind == "source" else None,
                 "unit": self.unit_label(c.get("unit")),
                 "talent": str(c.get("name")) == "talent",
                 "used": fmt_num(used, digits), "limit": fmt_num(limit_f, digits),
@@ -1227,8 +1227,9 @@ class _Builder:
             costs.append(t("robustness_infeasible", share=fmt_pct(infeasible, 1)))
         return {"samples": self.count(rb.get("samples")), "seed": rb.get("seed"), "chart": chart,
                 "ranks": ranks_header, "table": table, "stability": stability,
-                "portfolios": portfolios, "costs": "".join(costs) if self.lang == "zh"
-                else " ".join(costs),
+                "portfolios": portfolios,
+                # Sentences that follow the introduction's, in the language's way.
+                "costs": "".join(("" if self.lang == "zh" else " ") + c for c in costs),
                 "k": rb.get("k", "k"),
                 "plain": self.robustness_plain(rb), "has_core": bool(rb.get("core_index")),
                 "has_top_k": bool(rb.get("top_k"))}

@@ -198,8 +198,12 @@ class _Reader:
         row = line_of(node, sub) if node is not None else self.lines.get(key)
         return InputError(what, hint, file=self.path, row=row, column=key)
 
-    def label(self, value: Any, key: str, node: Any, sub: Any) -> dict[str, str]:
-        return read_label(value, file=self.path, row=line_of(node, sub), column=key)
+    def label(self, node: Any, key: str, default: dict[str, str]) -> dict[str, str]:
+        """``node``'s label (``key`` names the node in errors), or ``default`` if it has none."""
+        if "label" not in node:
+            return default
+        return read_label(node["label"], file=self.path, row=line_of(node, "label"),
+                          column=f"{key}.label" if key else "label")
 
     def read(self) -> Scenario:
         data = load_yaml(self.path, what="scenario file")
@@ -227,7 +231,7 @@ class _Reader:
                                 "keep it in one of the two lists", f"must_include[{i}]")
         groups = self.groups(data)
         standards, screens = self.screens(data)
-        label = (self.label(data["label"], "label", data, "label") if "label" in data else {})
+        label = self.label(data, "", {})
         return Scenario(
             path=self.path, name=str(data.get("name", self.path.stem)), label=dict(label),
             count=count, count_mode=mode, objective=objective, objective_params=params,
@@ -291,8 +295,7 @@ class _Reader:
                 raise self.fail(f"category {cat_id!r} needs the column of its costs",
                                 f"add  column: cost_{cat_id}", f"{key}.column" if "column" in spec
                                 else key)
-            label = (self.label(spec["label"], f"{key}.label", spec, "label") if "label" in spec
-                     else {"en": str(cat_id)})
+            label = self.label(spec, key, {"en": str(cat_id)})
             budget = self.number(spec.get("budget"), f"{key}.budget", what=f"the {cat_id} budget",
                                  unit="亿元", allow_none=True)
             out.append(Category(str(cat_id), column, dict(label), budget))
@@ -393,8 +396,7 @@ class _Reader:
                     raise self.fail(f"source {source_id!r} may fund unknown category {cat!r}",
                                     f"use one of the categories: {', '.join(categories)}",
                                     f"{key}.funds[{i}]")
-            label = (self.label(spec["label"], f"{key}.label", spec, "label") if "label" in spec
-                     else {"en": str(source_id)})
+            label = self.label(spec, key, {"en": str(source_id)})
             out.append(FundingSource(str(source_id), float(capacity),  # type: ignore[arg-type]
                                      tuple(dict.fromkeys(str(c) for c in funds)), dict(label)))
         for cat in categories:

@@ -78,7 +78,7 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
     analyses: dict[str, Any] = {}
     parameters: dict[str, Any] = {"lang": ", ".join(dict.fromkeys(langs))}
     if scenario_path is not None and not no_selection:
-        scenario = _load_scenario(shown(scenario_path))
+        scenario = load_scenario(shown(scenario_path))
         inputs_used["scenario"] = Path(scenario_path)
         standards = scenario.standards
         if standards is not None and standards.path:
@@ -118,10 +118,6 @@ def _when(text: str | None) -> datetime | None:
 
 
 # The analyses the summary reports, each from its own step of the flow.
-
-
-def _load_scenario(path: Path) -> Scenario:
-    return load_scenario(path)
 
 
 def _selection(evaluation: Evaluation, scenario: Scenario) -> dict[str, Any]:
