@@ -1,6 +1,6 @@
 """Benchmark: ``evalkit rank`` at nationwide scale (issue 7).
 
-Synthetic towns (:mod:`evalkit.synth`, seed 7) × the 30 indicators of
+Synthetic towns (:mod:`evalkit.io.synth`, seed 7) × the 30 indicators of
 ``bench/criteria30.yaml``:
 
 - end to end: ``evalkit rank --format json -o FILE`` as a subprocess, CSV in
@@ -9,7 +9,7 @@ Synthetic towns (:mod:`evalkit.synth`, seed 7) × the 30 indicators of
   (target at 40,000: ≤ 3 s);
 - the fixed cost in that: starting Python and importing ``evalkit.cli``;
 - the stages at 40,000 towns, in this process (median of 3);
-- the TOPSIS step, :func:`evalkit.rank.topsis`, against a bare
+- the TOPSIS step, :func:`evalkit.methods.ranking.topsis`, against a bare
   ``pymcdm.methods.TOPSIS(vector_normalization)(matrix, weights, types)`` call
   on the same matrix and weights, interleaved, median of 9 each (target: ≤ 1.5×);
   pymcdm validates its input by default, so the ratio to a call with
@@ -48,7 +48,7 @@ def _evalkit() -> list[str]:
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Every measurement of this module, one dict each."""
-    from evalkit.synth import write_csv
+    from evalkit.io.synth import write_csv
 
     sizes, runs = (QUICK_SIZES, QUICK_RUNS) if quick else (SIZES, RUNS)
     rows: list[dict[str, Any]] = [_startup(runs)]
@@ -86,12 +86,13 @@ def _end_to_end(towns: Path, n: int, runs: int, out: Path) -> dict[str, Any]:
 def _stages(towns: Path, n: int, repeats: int) -> list[dict[str, Any]]:
     """Each step of ``evalkit rank`` in this process, to show where the time goes."""
     from evalkit import load_candidates, load_criteria
-    from evalkit.derive import build_matrix
-    from evalkit.diagnose import obstacle_degrees
-    from evalkit.evaluate import Evaluation
-    from evalkit.output import json_bytes
-    from evalkit.rank import agreement, topsis
-    from evalkit.weights import compute_weights
+    from evalkit.io.output import json_bytes
+    from evalkit.methods.crosscheck import agreement
+    from evalkit.methods.diagnose import obstacle_degrees
+    from evalkit.methods.ranking import topsis
+    from evalkit.methods.weighting import compute_weights
+    from evalkit.model.evaluation import Evaluation
+    from evalkit.model.indicators import build_matrix
 
     criteria = load_criteria(CRITERIA)
     times: dict[str, list[float]] = {}
@@ -121,7 +122,7 @@ def _topsis_ratio(towns: Path, n: int, repeats: int) -> dict[str, Any]:
     from pymcdm import methods, normalizations
 
     from evalkit import evaluate, load_candidates, load_criteria
-    from evalkit.rank import topsis
+    from evalkit.methods.ranking import topsis
 
     result = evaluate(load_criteria(CRITERIA), load_candidates(towns))
     matrix, weights = result.matrix, result.weights

@@ -65,17 +65,20 @@ def _in_child(case: str) -> dict[str, Any]:
 def _built() -> Any:
     """The Report of the sample, with the analyses ``evalkit report`` adds."""
     from evalkit import evaluate, load_candidates, load_criteria
-    from evalkit.cli import report as cli_report
+    from evalkit.decide.robustness import robustness
+    from evalkit.decide.scenario import load_scenario
+    from evalkit.decide.selection import select_towns
+    from evalkit.decide.standards import screen_table
     from evalkit.report import build_report
-    from evalkit.scenario import load_scenario
 
     evaluation = evaluate(load_criteria(CRITERIA), load_candidates(CANDIDATES))
     base = CRITERIA.parent
     scenario = load_scenario(base / "scenario.yaml")
-    standards = getattr(scenario, "standards", None)
-    analyses = {"screen": cli_report._screen(standards, scenario, evaluation),
-                "selection": cli_report._selection(evaluation, scenario),
-                "robustness": cli_report._robustness(evaluation, scenario, None, 0)}
+    assert scenario.standards is not None
+    analyses = {"screen": screen_table(scenario.standards, evaluation.candidates.cells,
+                                       [rule.id for rule in scenario.screens]),
+                "selection": select_towns(evaluation, scenario),
+                "robustness": robustness(evaluation, scenario=scenario, seed=0)}
     return build_report(evaluation, targets=base / "targets.yaml",
                         inputs={"criteria": CRITERIA, "candidates": CANDIDATES,
                                 "scenario": base / "scenario.yaml"},

@@ -1,6 +1,6 @@
 """Benchmark of ``evalkit robust``'s ranking step (issues 5 and 7).
 
-Top-3 acceptability by :class:`evalkit.robust.TopsisBatch` over weight
+Top-3 acceptability by :class:`evalkit.decide.robustness.TopsisBatch` over weight
 samples (uniform on the simplex) × synthetic towns × 30 indicators (a seeded
 random positive matrix, half of the columns costs):
 
@@ -70,8 +70,8 @@ def _measure(samples: int = SAMPLES, towns: int = TOWNS, repeats: int = REPEATS,
     import numpy as np
     from pymcdm import methods
 
-    from evalkit.rank import NORMALIZATIONS
-    from evalkit.robust import MEMORY_LIMIT, TopsisBatch, rank_acceptability
+    from evalkit.decide.robustness import MEMORY_LIMIT, TopsisBatch, rank_acceptability
+    from evalkit.methods.registry import NORMALIZATIONS
 
     def peak_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux

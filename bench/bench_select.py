@@ -5,7 +5,7 @@ categories per town (亿元) drawn around the work plan's scale; a budget per
 category (4.5% of what converting every town would cost) and a total budget
 (4%), and a cardinality row (at most 2,000 towns, 5%) — four budget rows and
 one count row over 40,000 binary variables; the budgets bind.  No phasing, sources, talent or
-explanation re-solves: this measures the core model as :func:`evalkit.select.select`
+explanation re-solves: this measures the core model as :func:`evalkit.decide.selection.select`
 builds and solves it.
 
 Scaling curve (issue 7): N = 100, 1,000, 10,000 and 40,000 towns, the same
@@ -41,8 +41,8 @@ import pandas as pd
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evalkit.scenario import Category, Scenario
-from evalkit.select import SelectionInput, select
+from evalkit.decide.scenario import Category, Scenario
+from evalkit.decide.selection import SelectionInput, select
 
 ROOT = Path(__file__).resolve().parents[1]
 

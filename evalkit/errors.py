@@ -56,3 +56,28 @@ class InputError(EvalkitError):
 
 class InfeasibleError(InputError):
     """A scenario whose limits cannot all be met at once."""
+
+
+class SolverError(EvalkitError):
+    """The solver's answer failed evalkit's own check; no plan is reported."""
+
+    def __init__(self, what: str, hint: str) -> None:
+        super().__init__(f"{what} — {hint}")
+        self.what, self.hint = what, hint
+
+
+def require(value: object, kind: type | tuple[type, ...], argument: str, hint: str) -> None:
+    """Refuse a library argument of the wrong type with an :class:`InputError`.
+
+    Library calls take the objects the library returns (an ``Evaluation``, a
+    ``SelectionResult``…); a dict from ``to_dict()`` or a path in their place
+    is named, with ``hint`` saying what to pass instead, rather than failing
+    deep inside with a traceback.
+    """
+    if isinstance(value, kind):
+        return
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    wanted = " or ".join(k.__name__ for k in kinds)
+    article = "an" if wanted[0] in "AEIOU" else "a"
+    raise InputError(f"must be {article} {wanted}, got {type(value).__name__}", hint,
+                     column=argument)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalkit import ahp
 from evalkit.errors import InputError
+from evalkit.methods import ahp
 
 CITY = [
     [1, 1 / 5, 3, 1 / 2, 5],

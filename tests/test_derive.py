@@ -14,7 +14,7 @@ import pytest
 from foundation_support import SAMPLE_CRITERIA, SAMPLE_CSV
 
 from evalkit import load_candidates, load_criteria
-from evalkit.derive import build_matrix
+from evalkit.model.indicators import build_matrix
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evalkit import ahp
 from evalkit.errors import InputError
-from evalkit.judgments import (
-    ahp_weights,
-    check_consistency,
-    load_judgments,
-    load_judgments_dir,
-)
+from evalkit.methods import ahp
+from evalkit.methods.ahp.experts import ahp_weights, check_consistency
+from evalkit.methods.ahp.judgments import load_judgments, load_judgments_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = ["population", "economy", "talent"]
@@ -260,8 +256,8 @@ PAIR_ERRORS = [
     (
         "key given twice",
         ("  population:\n", "  economy:\n    pairs: []\n  population:\n"),
-        "13:indicators.economy: key economy is given twice (first at line 8) — "
-        "merge the two blocks into one",
+        "13:indicators.economy: key 'economy' appears twice (first on line 8) — "
+        "keep one, or merge the two blocks into one",
     ),
     (
         "YAML syntax",
@@ -298,7 +294,7 @@ def test_pairs_file_errors(tmp_path: Path, edit, expected) -> None:
     with pytest.raises(InputError) as e:
         load(path)
     assert str(e.value) == f"{path}:{expected}"
-    assert e.value.file == str(path)
+    assert str(e.value.file) == str(path)
 
 
 def test_no_family_judgments_at_all(tmp_path: Path) -> None:
@@ -392,8 +388,7 @@ def test_pair_given_both_ways_consistently_is_accepted(tmp_path: Path) -> None:
 def test_missing_file_and_empty_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         load(tmp_path / "nobody.yaml")
-    assert str(e.value) == f"{tmp_path / 'nobody.yaml'}: the judgment file does not exist — " \
-        "check the path"
+    assert str(e.value) == f"{tmp_path / 'nobody.yaml'}: judgment file not found — check the path"
     path = write(tmp_path, "# nothing yet\n")
     with pytest.raises(InputError) as e:
         load(path)

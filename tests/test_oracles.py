@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from foundation_support import DATA, rank_json
 
-from evalkit.weights import entropy_weights
+from evalkit.methods.weighting import entropy_weights
 
 AIRCRAFT_CLOSENESS = {"A1": 0.643, "A2": 0.268, "A3": 0.613, "A4": 0.312}
 

@@ -12,7 +12,7 @@ import pytest
 from foundation_support import assert_error, edited_sample, run_cli, set_cell
 from openpyxl import load_workbook
 
-from evalkit.output import csv_bytes, escape_formula, write_atomic, xlsx_bytes
+from evalkit.io.output import csv_bytes, escape_formula, write_atomic, xlsx_bytes
 
 EVIL = {
     "T1": '=HYPERLINK("http://x","y")',

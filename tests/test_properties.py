@@ -11,10 +11,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pymcdm.weights import critic_weights as pymcdm_critic_weights
 
-from evalkit.diagnose import obstacle_degrees
-from evalkit.matrix import DecisionMatrix
-from evalkit.rank import competition_ranks, topsis
-from evalkit.weights import Weights, critic_weights, entropy_weights
+from evalkit.methods.diagnose import obstacle_degrees
+from evalkit.methods.matrix import DecisionMatrix
+from evalkit.methods.ranking import competition_ranks, topsis
+from evalkit.methods.weighting import Weights, critic_weights, entropy_weights
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

@@ -7,7 +7,6 @@ never by their bytes; ``make test`` installs poppler-utils.
 from __future__ import annotations
 
 import gc
-import json
 import re
 import shutil
 import subprocess
@@ -18,14 +17,24 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+import evalkit.report.publish as publish
+import evalkit.report.render as render
 from evalkit import evaluate, load_candidates, load_criteria
 from evalkit import report as rep
 from evalkit.cli import cli
+from evalkit.decide.robustness import robustness as robustness_of
+from evalkit.decide.scenario import load_scenario
+from evalkit.decide.selection import select_towns
 from evalkit.errors import InputError
-from evalkit.fonts import choose, parse_fc_list
-from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_CRITERIA, PROJECT_ROOT, TEMPLATES
+from evalkit.paths import (
+    DEFAULT_CANDIDATES,
+    DEFAULT_CRITERIA,
+    DEFAULT_SCENARIO,
+    PROJECT_ROOT,
+    TEMPLATES,
+)
+from evalkit.report.fonts import choose, parse_fc_list
 
-DATA = Path(__file__).parent / "data" / "report"
 TARGETS = PROJECT_ROOT / "criteria" / "targets.yaml"
 NOW = datetime(2025, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 TOWNS_ZH = ("青山镇", "临河镇", "石桥镇", "云溪镇", "柳塘镇")
@@ -63,13 +72,13 @@ def evaluation():
 
 
 @pytest.fixture(scope="module")
-def selection():
-    return json.loads((DATA / "selection.json").read_text(encoding="utf-8"))
+def selection(evaluation):
+    return select_towns(evaluation, load_scenario(DEFAULT_SCENARIO))
 
 
 @pytest.fixture(scope="module")
-def robustness():
-    return json.loads((DATA / "robustness.json").read_text(encoding="utf-8"))
+def robustness(evaluation):
+    return robustness_of(evaluation, scenario=load_scenario(DEFAULT_SCENARIO), seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +100,8 @@ def test_summary_text_has_towns_recommendation_and_weights(sample_run, selection
     text = flat(pdftext(path))
     for name in TOWNS_ZH:  # Chinese names appear in both languages
         assert name in text
-    for town in selection["selected"]:
-        assert town["name"] in text and str(town["year"]) in text
+    for town in selection.selected:
+        assert town.name in text and str(town.year) in text
     weights = report.evaluation.weights.as_dict()
     for value in list(weights.values())[:5]:
         assert f"{value:.4f}" in text
@@ -139,20 +148,20 @@ def test_summary_zh_solver_status_and_exclusion_in_chinese(sample_run):
     assert "在10000组权重抽样中" in text
     # 陈立 left two pairs out; their filled-in values are starred in his matrices (the
     # HTML: pdftotext may set a superscript on a line of its own)
-    html = report.summary_html("zh")
+    html = rep.summary_html(report, "zh")
     assert len(re.findall(r'<td class="num">[^<]*<sup>\*</sup></td>', html)) == 2
     assert "0.76<sup>*</sup></td>" in html and "1.11<sup>*</sup></td>" in html
 
 
 def test_render_freezes_older_objects_only_while_it_runs():
     assert gc.get_freeze_count() == 0
-    with rep._long_lived_objects_frozen():
+    with render._long_lived_objects_frozen():
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
     gc.freeze()  # a program that freezes objects itself keeps them frozen
     try:
         before = gc.get_freeze_count()
-        with rep._long_lived_objects_frozen():
+        with render._long_lived_objects_frozen():
             pass
         assert gc.get_freeze_count() == before
     finally:
@@ -246,7 +255,7 @@ def test_malicious_town_name_is_text_and_reads_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(rep.TemplateFetcher, "fetch", spy)
     report = rep.build_report(evaluation, now=NOW)
-    html = report.summary_html("zh")
+    html = rep.summary_html(report, "zh")
     assert MALICIOUS not in html and "&lt;img src=" in html
     text = pdftext(rep.render_summary_pdf(report, "zh"), tmp_path)
     assert MALICIOUS in text
@@ -266,7 +275,7 @@ def test_file_names_from_town_ids_are_sanitised():
     for bad in ("../../etc/x", "a/b", "镇1", "x" * 80, "", "a b"):
         stem = rep.safe_stem(bad)
         assert re.fullmatch(r"[A-Za-z0-9_-]+", stem) and stem != bad
-    stems = rep._town_stems(["Ab", "aB", "../x"])
+    stems = publish.town_stems(["Ab", "aB", "../x"])
     assert len({s.lower() for s in stems.values()}) == 3
 
 
@@ -280,7 +289,7 @@ def test_autoescaping_is_on_for_every_template():
 
 
 def test_a_second_run_never_touches_the_first(evaluation, tmp_path, monkeypatch):
-    monkeypatch.setattr(rep, "html_to_pdf", lambda html, charts=(), **_: b"%PDF-1.7 stub")
+    monkeypatch.setattr(render, "html_to_pdf", lambda html, charts=(), **_: b"%PDF-1.7 stub")
     report = rep.build_report(evaluation, now=NOW)
     first = rep.render_reports(report, out=tmp_path, towns=False, workers=1)
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in first.files}
@@ -297,7 +306,7 @@ def test_a_failed_run_leaves_nothing(evaluation, tmp_path, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(rep, "html_to_pdf", broken)
+    monkeypatch.setattr(render, "html_to_pdf", broken)
     with pytest.raises(RuntimeError):
         rep.render_reports(rep.build_report(evaluation, now=NOW), out=tmp_path, towns=False,
                            workers=1)
@@ -308,7 +317,7 @@ def test_a_failed_run_leaves_nothing(evaluation, tmp_path, monkeypatch):
 
 
 def test_no_cjk_font_stops_with_an_install_hint(monkeypatch, evaluation):
-    from evalkit import fonts
+    from evalkit.report import fonts
 
     monkeypatch.setattr(fonts, "_fc_list", lambda: "")  # fontconfig knows no Chinese font
     fonts.find_cjk_fonts.cache_clear()
@@ -339,8 +348,8 @@ def test_font_choice_prefers_simplified_chinese():
 
 
 def test_charts_keep_text_as_text_in_the_cjk_font():
-    from evalkit import charts
-    from evalkit.fonts import find_cjk_fonts
+    from evalkit.report import charts
+    from evalkit.report.fonts import find_cjk_fonts
 
     fonts = find_cjk_fonts()
     svg = charts.ranked_bars(["青山镇", "$x^2$ town"], [0.8, 0.2], fonts=fonts, xlabel="贴近度")
@@ -361,7 +370,7 @@ def test_strings_have_both_languages_with_the_same_placeholders():
 
 
 def test_cli_writes_the_reports_and_prints_their_paths(tmp_path, monkeypatch):
-    monkeypatch.setattr(rep, "html_to_pdf", lambda html, charts=(), **_: b"%PDF-1.7 stub")
+    monkeypatch.setattr(render, "html_to_pdf", lambda html, charts=(), **_: b"%PDF-1.7 stub")
     result = CliRunner().invoke(cli, ["report", "--no-towns", "--lang", "en",
                                       "--out", str(tmp_path), "--time", "2025-03-01T10:00:00"])
     assert result.exit_code == 0, result.output

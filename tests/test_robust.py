@@ -1,11 +1,11 @@
 """Tests of ``evalkit robust`` (issue 5): SMAA indices, stability, core index, CLI.
 
 Oracles: pymcdm's TOPSIS called once per sample (the vectorised scores must
-equal it to 1e-12), :func:`evalkit.rank.competition_ranks` per sample, the
+equal it to 1e-12), :func:`evalkit.methods.ranking.competition_ranks` per sample, the
 AHP engineer's API (:mod:`evalkit.ahp`) called per sample for perturbed
 judgments, :func:`evalkit.select.select` per scenario for the enumerated
 selection, a closed form for a two-town case, and re-ranking with
-:func:`evalkit.rank.topsis` just inside and outside each stability edge.
+:func:`evalkit.methods.ranking.topsis` just inside and outside each stability edge.
 """
 
 from __future__ import annotations
@@ -24,17 +24,12 @@ from hypothesis.extra import numpy as hnp
 from pymcdm import methods, normalizations
 from scipy import stats
 
-import evalkit.robust as robust
-from evalkit import ahp, evaluate, load_candidates, load_criteria
+import evalkit.decide.robustness.kernel as kernel
+import evalkit.decide.robustness.sampling as sampling
+from evalkit import evaluate, load_candidates, load_criteria
 from evalkit.cli import cli
-from evalkit.errors import InputError
-from evalkit.matrix import DecisionMatrix
-from evalkit.paths import DEFAULT_CANDIDATES as TOWNS
-from evalkit.paths import DEFAULT_CRITERIA as CRITERIA
-from evalkit.paths import DEFAULT_SCENARIO as SCENARIO
-from evalkit.paths import PROJECT_ROOT as ROOT
-from evalkit.rank import NORMALIZATIONS, competition_ranks, topsis
-from evalkit.robust import (
+from evalkit.decide import robustness as robust
+from evalkit.decide.robustness import (
     JudgmentModel,
     TopsisBatch,
     WeightContext,
@@ -46,9 +41,18 @@ from evalkit.robust import (
     stability_intervals,
     weights_along,
 )
-from evalkit.scenario import load_scenario
-from evalkit.select import SelectionInput
-from evalkit.weights import Weights
+from evalkit.decide.scenario import load_scenario
+from evalkit.decide.selection import SelectionInput
+from evalkit.errors import InputError
+from evalkit.methods import ahp
+from evalkit.methods.matrix import DecisionMatrix
+from evalkit.methods.ranking import competition_ranks, topsis
+from evalkit.methods.registry import NORMALIZATIONS
+from evalkit.methods.weighting import Weights
+from evalkit.paths import DEFAULT_CANDIDATES as TOWNS
+from evalkit.paths import DEFAULT_CRITERIA as CRITERIA
+from evalkit.paths import DEFAULT_SCENARIO as SCENARIO
+from evalkit.paths import PROJECT_ROOT as ROOT
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -144,7 +148,7 @@ def test_ranks_are_competition_ranks_of_each_sample(problem, copies):
 
 
 def _reference_top(close: np.ndarray, depth: int) -> list[tuple[int, int, int]]:
-    """(sample, town, rank ≤ depth) by evalkit.rank.competition_ranks, sample by sample."""
+    """(sample, town, rank ≤ depth) by evalkit.methods.ranking.competition_ranks, sample by sample."""
     out = []
     for s, row in enumerate(close):
         ranks, _ = competition_ranks(row)
@@ -169,11 +173,11 @@ def test_top_ranks_for_many_towns_equal_competition_ranks(seed, depth, copies, s
     batch = TopsisBatch.from_arrays(values, signs)
     expected = _reference_top(batch.closeness(weights), depth)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(robust, "_PREFILTER_SUBSET", 16)
-        mp.setattr(robust, "_PREFILTER_CHUNK_BYTES", 5 * len(values) * 7)  # chunks of 7 samples
+        mp.setattr(kernel, "_PREFILTER_SUBSET", 16)
+        mp.setattr(kernel, "_PREFILTER_CHUNK_BYTES", 5 * len(values) * 7)  # chunks of 7 samples
         fast = batch.top_ranks(weights, depth)
     assert sorted(zip(*map(np.ndarray.tolist, fast), strict=True)) == expected
-    partial = robust._row_ranks(batch.closeness(weights), depth)
+    partial = kernel._row_ranks(batch.closeness(weights), depth)
     assert sorted(zip(*map(np.ndarray.tolist, partial), strict=True)) == expected
 
 
@@ -264,7 +268,7 @@ def test_dirichlet_needs_a_positive_concentration():
     (9.0, 1, 9.0), (1 / 9, -1, 1 / 9), (2.5, 1, 3.0), (2.5, -1, 2.0), (2.0, 0, 2.0),
 ])
 def test_saaty_step(value, step, expected):
-    got = robust._saaty_step(np.array([value]), np.array([step]))[0]
+    got = sampling._saaty_step(np.array([value]), np.array([step]))[0]
     assert got == pytest.approx(expected, rel=1e-12)
 
 
@@ -277,7 +281,7 @@ def _api_weights(model: JudgmentModel, steps: np.ndarray) -> np.ndarray:
         for m in e.matrices():
             a = m.array
             i, j = np.nonzero(np.triu(~np.isnan(a), 1))
-            moved = robust._saaty_step(a[i, j], steps[column:column + len(i)])
+            moved = sampling._saaty_step(a[i, j], steps[column:column + len(i)])
             column += len(i)
             a[i, j], a[j, i] = moved, 1 / moved
             mats.append(a)
@@ -328,14 +332,14 @@ def test_judgment_model_reproduces_the_ahp_weights_and_the_api(sample):
     support = sample.weights.values > 0
     total = sum(int(np.triu(~np.isnan(m.array), 1).sum())
                 for e in model.experts for m in e.matrices())
-    still = robust._perturbed_ahp(model, _Steps(np.zeros((2, total), dtype=int)), 2, support)
+    still = sampling._perturbed_ahp(model, _Steps(np.zeros((2, total), dtype=int)), 2, support)
     np.testing.assert_allclose(still, np.tile(sample.weights.values, (2, 1)), rtol=0, atol=1e-12)
     for variant in (model, _without_one_pair(model),
                     dataclasses.replace(model, method="geometric_mean", objective=None)):
         size = sum(int(np.triu(~np.isnan(m.array), 1).sum())
                    for e in variant.experts for m in e.matrices())
         steps = np.random.default_rng(2).integers(-1, 2, size=(15, size))
-        got = robust._perturbed_ahp(variant, _Steps(steps), 15, support)
+        got = sampling._perturbed_ahp(variant, _Steps(steps), 15, support)
         for s in range(15):
             np.testing.assert_allclose(got[s], _api_weights(variant, steps[s]), rtol=0, atol=1e-12)
 
@@ -527,13 +531,13 @@ def test_percent_wording():
 
 def test_chunk_size_does_not_change_the_result(sample, scenario, monkeypatch):
     whole = robust.robustness(sample, scenario=scenario, samples=400, seed=5).to_dict()
-    monkeypatch.setattr(robust, "MEMORY_LIMIT", 200_000)  # a few samples per chunk
+    monkeypatch.setattr(kernel, "MEMORY_LIMIT", 200_000)  # a few samples per chunk
     chunked = robust.robustness(sample, scenario=scenario, samples=400, seed=5).to_dict()
     assert json.dumps(whole) == json.dumps(chunked)
 
 
 def test_many_towns_are_solved_per_scenario(tmp_path, scenario):
-    from evalkit.synth import write_csv
+    from evalkit.io.synth import write_csv
 
     table = write_csv(tmp_path / "towns.csv", 30, seed=2)
     evaluation = evaluate(load_criteria(CRITERIA), load_candidates(table))

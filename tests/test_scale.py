@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from pymcdm import methods
 
 from evalkit import evaluate, load_candidates, load_criteria
-from evalkit.candidates import CandidateTable, _parse_plain
 from evalkit.errors import InputError
-from evalkit.jsontext import dumps_indented
-from evalkit.rank import competition_ranks, promethee_ii_usual
-from evalkit.synth import write_csv
+from evalkit.io.candidates import CandidateTable, _parse_plain
+from evalkit.io.jsontext import dumps_indented
+from evalkit.io.synth import write_csv
+from evalkit.methods.crosscheck import promethee_ii_usual
+from evalkit.methods.ranking import competition_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -126,7 +127,7 @@ def test_first_bad_cell_is_still_the_one_reported() -> None:
 
 
 def test_ranking_does_not_import_matplotlib_or_scipy_but_pymcdm_still_has_them() -> None:
-    code = ("import sys, evalkit, evalkit.rank; "
+    code = ("import sys, evalkit, evalkit.model.evaluation; "
             "print(sorted(m for m in ('matplotlib', 'scipy.linalg') if m in sys.modules)); "
             "from pymcdm import visuals, weights; print(callable(visuals.ranking_bar), "
             "callable(weights.entropy_weights))")

@@ -21,17 +21,17 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from evalkit.errors import InfeasibleError, InputError
-from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_SCENARIO
-from evalkit.scenario import Category, FundingSource, Scenario, load_scenario
-from evalkit.select import (
+from evalkit.decide.scenario import Category, FundingSource, Scenario, load_scenario
+from evalkit.decide.selection import (
     SelectionInfeasible,
     SelectionInput,
     SelectionResult,
     SolverError,
     select,
 )
-from evalkit.standards import load_standards, screen
+from evalkit.decide.standards import load_standards, screen
+from evalkit.errors import InfeasibleError, InputError
+from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_SCENARIO
 
 SCENARIO = DEFAULT_SCENARIO
 STANDARDS = DEFAULT_SCENARIO.parent / "standards.yaml"
@@ -951,11 +951,13 @@ def test_unreadable_scenario_files(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_scenario(path)
     assert str(caught.value) == (f"{path}:2: not valid YAML: expected ',' or '}}', but got ':' "
-                                 "— fix the syntax at that line")
+                                 "(while parsing a flow mapping that starts on line 1) "
+                                 "— check indentation, colons and brackets on this line")
     path.write_text("convert: {exactly: 2}\nconvert: {at_most: 2}\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_scenario(path)
-    assert str(caught.value) == f"{path}:2:convert: key 'convert' appears twice — keep one of them"
+    assert str(caught.value) == (f"{path}:2:convert: key 'convert' appears twice (first on line 1) "
+                                 "— keep one, or merge the two blocks into one")
     with pytest.raises(InputError) as caught:
         load_scenario(tmp_path / "missing.yaml")
     assert str(caught.value) == f"{tmp_path / 'missing.yaml'}: scenario file not found — check the path"

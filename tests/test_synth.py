@@ -1,4 +1,4 @@
-"""Synthetic candidate tables (evalkit.synth) and the 30-indicator scale-test criteria set."""
+"""Synthetic candidate tables (evalkit.io.synth) and the 30-indicator scale-test criteria set."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from evalkit import evaluate, load_candidates, load_criteria
-from evalkit.synth import COLUMNS, generate, write_csv
+from evalkit.io.synth import COLUMNS, generate, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 CRITERIA30 = ROOT / "bench" / "criteria30.yaml"
@@ -100,7 +100,7 @@ def test_criteria30_is_the_default_set_plus_eleven() -> None:
 
 def test_module_entry_point_writes_the_same_table(tmp_path: Path) -> None:
     out = tmp_path / "towns.csv"
-    done = subprocess.run([sys.executable, "-m", "evalkit.synth", "25", str(out), "--seed", "9"],
+    done = subprocess.run([sys.executable, "-m", "evalkit.io.synth", "25", str(out), "--seed", "9"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == write_csv(tmp_path / "again.csv", 25, 9).read_bytes()

@@ -20,8 +20,8 @@ from foundation_support import (
     write_rows,
 )
 
-from evalkit.criteria import WEIGHTING_KEYS
-from evalkit.weights import WEIGHTING_METHODS
+from evalkit.methods.registry import WEIGHTING_METHODS
+from evalkit.model.criteria import WEIGHTING_KEYS
 
 HEADER = sample_rows()[0]
 HAS = ", ".join(HEADER)
@@ -271,20 +271,22 @@ def test_bad_yaml_syntax(tmp_path) -> None:
                           "    direction: max: min\n    share")
     assert_error(run_cli("validate", "--criteria", criteria),
                  f"Error: mini.yaml:{line}: not valid YAML: mapping values are not allowed here — "
-                 "fix the syntax at that line")
+                 "check indentation, colons and brackets on this line")
 
 
 def test_unclosed_bracket(tmp_path) -> None:
     (tmp_path / "bad.yaml").write_text("name: x\nfamilies: [economy\n", encoding="utf-8")
     assert_error(run_cli("validate", "--criteria", "bad.yaml"),
-                 "Error: bad.yaml:3: not valid YAML: expected ',' or ']', but got '<stream end>' — "
-                 "fix the syntax at that line")
+                 "Error: bad.yaml:3: not valid YAML: expected ',' or ']', but got '<stream end>' "
+                 "(while parsing a flow sequence that starts on line 2) — "
+                 "check indentation, colons and brackets on this line")
 
 
 def test_duplicate_key(tmp_path) -> None:
     criteria, line = mini(tmp_path, "    scale: 100\n", "    scale: 100\n    scale: 10\n")
     assert_error(run_cli("validate", "--criteria", criteria),
-                 f"Error: mini.yaml:{line + 1}:scale: key 'scale' appears twice — keep one of them")
+                 f"Error: mini.yaml:{line + 1}:indicators[0].scale: key 'scale' appears twice "
+                 f"(first on line {line}) — keep one of them")
 
 
 def test_unknown_top_level_key(tmp_path) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from evalkit import __version__
 from evalkit.errors import InputError
+from evalkit.version import __version__
 
 
 class UserError(click.ClickException):

@@ -11,10 +11,9 @@ import click
 from evalkit import evaluate, load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.evaluate import Evaluation
-from evalkit.output import csv_bytes, json_bytes, write_atomic, xlsx_bytes
-from evalkit.rank import NORMALIZATIONS
-from evalkit.weights import WEIGHTING_METHODS
+from evalkit.io.output import csv_bytes, json_bytes, write_atomic, xlsx_bytes
+from evalkit.methods.registry import NORMALIZATIONS, WEIGHTING_METHODS
+from evalkit.model.evaluation import Evaluation
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -79,7 +78,7 @@ def render(result: Evaluation, fmt: str, lang: str = "zh") -> bytes:
     criteria = result.criteria
     weights = (["indicator", "label", "family", "direction", "unit", "weight"],
                [[ind.id, ind.label(lang), criteria.family(ind.family).label(lang), ind.direction,
-                 ind.unit, w] for ind, w in zip(result.matrix.indicators, result.weights.values,
+                 ind.unit, w] for ind, w in zip(criteria.indicators, result.weights.values,
                                                  strict=True)])
     values = (["id", "name", *result.matrix.indicator_ids],
               [[i, n, *row] for i, n, row in zip(result.matrix.ids, result.matrix.names,

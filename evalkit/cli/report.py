@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,11 @@ import click
 from evalkit import evaluate, load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
+from evalkit.decide.robustness import robustness
+from evalkit.decide.scenario import load_scenario
+from evalkit.decide.standards import screen_table
 from evalkit.errors import InputError
-from evalkit.evaluate import Evaluation
 from evalkit.paths import OUT
-from evalkit.robust import robustness
-from evalkit.scenario import Scenario, load_scenario
-from evalkit.select import SelectionInput, select
-from evalkit.standards import Standards
 
 
 @cli.command()
@@ -57,7 +54,7 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
 
         evalkit report --lang zh --lang en --no-towns
     """
-    from evalkit.fonts import find_cjk_fonts
+    from evalkit.report.fonts import find_cjk_fonts
 
     find_cjk_fonts()  # no CJK font: stop before any work, with the install hint
     criteria = load_criteria(shown(criteria_path))
@@ -84,10 +81,16 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
         if standards is not None and standards.path:
             inputs_used["standards"] = Path(standards.path)
         parameters["scenario"] = scenario.name
-        analyses["screen"] = _screen(standards, scenario, evaluation)
-        analyses["selection"] = _selection(evaluation, scenario)
+        if standards is not None:
+            analyses["screen"] = screen_table(standards, evaluation.candidates.cells,
+                                              [rule.id for rule in scenario.screens])
+        from evalkit.decide.selection import select_towns  # imports the solver
+
+        analyses["selection"] = select_towns(evaluation, scenario)
         if not no_robustness:
-            analyses["robustness"] = _robustness(evaluation, scenario, samples, seed)
+            options: dict[str, Any] = {} if samples is None else {"samples": samples}
+            analyses["robustness"] = robustness(evaluation, scenario=scenario, seed=seed,
+                                                **options)
 
     from evalkit.report import build_report, render_reports
 
@@ -115,38 +118,3 @@ def _when(text: str | None) -> datetime | None:
     if epoch and epoch.strip().isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     return None
-
-
-# The analyses the summary reports, each from its own step of the flow.
-
-
-def _selection(evaluation: Evaluation, scenario: Scenario) -> dict[str, Any]:
-    closeness = dict(zip(evaluation.matrix.ids, map(float, evaluation.ranking.closeness),
-                         strict=True))
-    towns = SelectionInput.from_frame(evaluation.candidates.cells, closeness, scenario,
-                                      file=evaluation.candidates.path)
-    data: dict[str, Any] = select(towns, scenario).to_dict()
-    data["labels"] = _scenario_labels(scenario)
-    return data
-
-
-def _scenario_labels(scenario: Scenario) -> dict[str, Mapping[str, str]]:
-    labels: dict[str, Mapping[str, str]] = {c.id: dict(c.label) for c in scenario.categories
-                                            if c.label}
-    labels.update({s.id: dict(s.label) for s in scenario.sources if s.label})
-    return labels
-
-
-def _screen(standards: Standards | None, scenario: Scenario,
-            evaluation: Evaluation) -> dict[str, Any] | None:
-    if standards is None:
-        return None
-    from evalkit.report import screen_dict
-
-    return screen_dict(standards, evaluation, [rule.id for rule in scenario.screens])
-
-
-def _robustness(evaluation: Evaluation, scenario: Scenario, samples: int | None,
-                seed: int) -> dict[str, Any]:
-    arguments: dict[str, Any] = {} if samples is None else {"samples": samples}
-    return dict(robustness(evaluation, scenario=scenario, seed=seed, **arguments).to_dict())

@@ -23,19 +23,20 @@ from rich.table import Table
 from evalkit import evaluate, load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.output import json_bytes
-from evalkit.paths import DEFAULT_SCENARIO
-from evalkit.robust import (
+from evalkit.decide.registry import WEIGHT_MODELS
+from evalkit.decide.robustness import (
     DEFAULT_CONCENTRATION,
     DEFAULT_COST_SPREAD,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
     ENUMERATION_MAX_TOWNS,
     MAX_SOLVES,
-    WEIGHT_MODELS,
     Robustness,
     robustness,
 )
+from evalkit.decide.scenario import load_scenario
+from evalkit.io.output import json_bytes
+from evalkit.paths import DEFAULT_SCENARIO
 
 STAGES = {"weights": "抽样权重 weights", "ranking": "排序 ranking",
           "stability": "稳定区间 stability", "selection": "优选 selection"}
@@ -90,8 +91,6 @@ def robust(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
     warn(evaluation.warnings)
     scenario = None
     if scenario_path is not None or DEFAULT_SCENARIO.exists():
-        from evalkit.scenario import load_scenario
-
         scenario = load_scenario(shown(scenario_path or DEFAULT_SCENARIO))
     with _progress(quiet) as report:
         result = robustness(evaluation, scenario=scenario, samples=samples, seed=seed,

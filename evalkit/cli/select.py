@@ -14,10 +14,11 @@ from rich.table import Table
 from evalkit import evaluate, load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.output import json_bytes
+from evalkit.decide.registry import SOLVERS
+from evalkit.decide.scenario import Scenario, load_scenario
+from evalkit.decide.selection.result import SelectionResult
+from evalkit.io.output import json_bytes
 from evalkit.paths import DEFAULT_SCENARIO
-from evalkit.scenario import Scenario, load_scenario
-from evalkit.select import SOLVERS, SelectionResult, select_towns
 
 
 @cli.command("select")
@@ -47,6 +48,8 @@ def select_command(criteria_path: Path, candidates_path: Path, scenario_path: Pa
 
         evalkit select --pick 2 --solver highs
     """
+    from evalkit.decide.selection import select_towns  # imports the solver
+
     evaluation = evaluate(load_criteria(shown(criteria_path)),
                           load_candidates(shown(candidates_path)))
     scenario = load_scenario(shown(scenario_path or DEFAULT_SCENARIO))

@@ -8,7 +8,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from evalkit.evaluate import Evaluation
+from evalkit.model.evaluation import Evaluation
 
 TEXT = {
     "zh": {
@@ -82,10 +82,10 @@ def _render(result: Evaluation, lang: str, console: Console) -> None:
     weights.add_column(t["direction"])
     weights.add_column(t["weight"], justify="right")
     for family in criteria.families:
-        members = [j for j, ind in enumerate(result.matrix.indicators) if ind.family == family.id]
+        members = [j for j, ind in enumerate(criteria.indicators) if ind.family == family.id]
         subtotal = sum(result.weights.values[j] for j in members)
         for position, j in enumerate(members):
-            ind = result.matrix.indicators[j]
+            ind = criteria.indicators[j]
             unit = f" ({ind.unit})" if ind.unit else ""
             weights.add_row(f"{family.label(lang)} {subtotal:.3f}" if position == 0 else "",
                             f"{ind.label(lang)}{unit}", t[ind.direction],

@@ -9,7 +9,7 @@ import click
 from evalkit import load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.derive import build_matrix
+from evalkit.model.indicators import build_matrix
 
 
 @cli.command()

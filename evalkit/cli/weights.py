@@ -14,9 +14,10 @@ from rich.table import Table
 from evalkit import load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.derive import build_matrix
-from evalkit.output import json_bytes
-from evalkit.weights import WEIGHTING_METHODS, compute_weights, weights_report
+from evalkit.io.output import json_bytes
+from evalkit.methods.registry import WEIGHTING_METHODS
+from evalkit.methods.weighting import compute_weights, weights_report
+from evalkit.model.indicators import build_matrix
 
 
 @cli.command()

@@ -1,0 +1,131 @@
+"""The towns as the selection model sees them: closeness, costs, talent, the raw table."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from evalkit.decide.scenario import Scenario
+from evalkit.errors import InputError
+
+
+@dataclass(frozen=True, eq=False)
+class SelectionInput:
+    """The towns as the selection model sees them, one array entry per town.
+
+    ``costs`` maps each cost category to each town's cost in it (亿元);
+    ``table`` is the raw candidate table indexed by id, read by the screens.
+    Arrays are copied and made read-only.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    closeness: np.ndarray
+    costs: Mapping[str, np.ndarray]
+    talent_need: np.ndarray
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        n = len(self.ids)
+        if len(set(self.ids)) != n:
+            raise ValueError("town ids must be unique")
+        if len(self.names) != n:
+            raise ValueError("names and ids differ in length")
+        arrays = {"closeness": self.closeness, "talent_need": self.talent_need}
+        arrays.update({f"costs[{k}]": v for k, v in self.costs.items()})
+        frozen = {}
+        for name, values in arrays.items():
+            values = np.array(values, dtype=float)
+            if values.shape != (n,):
+                raise ValueError(f"{name} has shape {values.shape}, expected ({n},)")
+            if not np.all(np.isfinite(values)):
+                raise ValueError(f"{name} has a value that is not a finite number")
+            values.setflags(write=False)
+            frozen[name] = values
+        object.__setattr__(self, "closeness", frozen["closeness"])
+        object.__setattr__(self, "talent_need", frozen["talent_need"])
+        object.__setattr__(self, "costs", MappingProxyType(
+            {k: frozen[f"costs[{k}]"] for k in self.costs}))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def total_cost(self) -> np.ndarray:
+        """Each town's cost over all categories (亿元)."""
+        return np.sum(list(self.costs.values()), axis=0) if self.costs else np.zeros(len(self))
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        closeness: Mapping[str, float],
+        cost_columns: Scenario | Mapping[str, str],
+        *,
+        talent_column: str | None = None,
+        file: str | os.PathLike[str] | None = None,
+    ) -> SelectionInput:
+        """Build the input from the candidate table and each town's closeness.
+
+        ``frame`` is indexed by town id (or has an ``id`` column) and may have a
+        ``name`` column.  ``cost_columns`` is the scenario (its categories name
+        the cost columns, its talent section the talent column) or a mapping
+        category → column.  A missing column is an :class:`InputError` naming
+        the scenario file and line; a bad cell names the table ``file``.
+        """
+        if "id" in frame.columns:
+            frame = frame.set_index("id")
+        frame = frame.copy()
+        frame.index = pd.Index([str(i) for i in frame.index], name="id")
+        ids = tuple(frame.index)
+        names = tuple(str(v) for v in frame["name"]) if "name" in frame.columns else ids
+        scenario = cost_columns if isinstance(cost_columns, Scenario) else None
+        columns: dict[str, tuple[str, str | None]]
+        talent: tuple[str, str | None] | None = None
+        if isinstance(cost_columns, Scenario):
+            columns = {c.id: (c.column, f"categories.{c.id}.column")
+                       for c in cost_columns.categories}
+            if cost_columns.talent_column:
+                talent = (cost_columns.talent_column, "talent.column")
+        else:
+            columns = {str(cat): (str(col), None) for cat, col in cost_columns.items()}
+        if talent_column is not None:
+            talent = (talent_column, None)
+
+        def column_values(column: str, key: str | None, what: str) -> np.ndarray:
+            if column not in frame.columns:
+                if scenario is not None and key is not None:
+                    raise scenario.error(
+                        f"{what} column {column!r} is not in the candidate table",
+                        "add the column to the table, or name the right column here", key)
+                raise InputError(f"missing {what} column {column!r}",
+                                 "add it to the candidate table", file=file, row=1, column=column)
+            values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+            bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+            if bad.size:
+                i = int(bad[0])
+                raise InputError(
+                    f"{what} of town {ids[i]} is {frame[column].iloc[i]!r}, not a number ≥ 0",
+                    "fill in the value (亿元 for costs, persons for talent)",
+                    file=file, column=column)
+            return values
+
+        costs = {cat: column_values(col, key, f"{cat} cost") for cat, (col, key) in columns.items()}
+        need = (column_values(talent[0], talent[1], "talent") if talent
+                else np.zeros(len(ids)))
+        scores = {str(k): float(v) for k, v in closeness.items()}
+        known = set(ids)
+        unknown = [t for t in scores if t not in known]
+        if unknown:
+            raise InputError(f"closeness given for town {unknown[0]!r}, which is not in the table",
+                             "rank the same table you select from", file=file)
+        missing = [t for t in ids if t not in scores]
+        if missing:
+            raise InputError(f"no closeness for town {missing[0]!r}",
+                             "rank every town of the table before selecting", file=file)
+        return cls(ids, names, np.array([scores[t] for t in ids]), costs, need, frame)

@@ -1,0 +1,120 @@
+"""Writing results: atomic, never clobbering, safe for spreadsheets.
+
+Every file evalkit writes is first written to a temporary file in the target
+directory and then linked into place, so a reader never sees half a file and
+an existing file is never silently replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from evalkit.errors import InputError
+from evalkit.io.jsontext import dumps_indented
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Text starting with these is run as a formula by spreadsheet programs."""
+
+
+def escape_formula(value: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would treat as a formula with ``'``.
+
+    Numbers are left alone (a negative number is data, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
+                 overwrite: bool = False) -> Path:
+    """Write a file through ``write(handle)`` atomically.
+
+    Without ``overwrite`` an existing file is an :class:`InputError`; the
+    check and the final link are one atomic step (``os.link`` fails if the
+    name exists), so two runs cannot both think they won.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("output directory does not exist", "create it or choose another path",
+                         file=directory)
+    if path.exists() and not overwrite:
+        raise InputError("output file already exists",
+                         "choose another name, or pass --overwrite to replace it", file=path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            # mkstemp makes the file private (0600); give it the mode an ordinary file would have.
+            os.fchmod(handle.fileno(), _file_mode(path))
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp_name, path)
+        else:
+            try:
+                os.link(tmp_name, path)
+            except FileExistsError:
+                raise InputError("output file already exists",
+                                 "choose another name, or pass --overwrite to replace it",
+                                 file=path) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+    return path
+
+
+def _file_mode(path: Path) -> int:
+    """The replaced file's permissions, or those the umask gives a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV text (UTF-8 with BOM, so Excel shows Chinese) with formula cells escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([escape_formula(h) for h in header])
+    for row in rows:
+        writer.writerow([escape_formula(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def json_bytes(data: Any) -> bytes:
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` and a newline, as UTF-8 (built fast)."""
+    return (dumps_indented(data) + "\n").encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """An Excel workbook with one sheet per entry; text cells are never formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(title)
+        sheet.append([escape_formula(h) for h in header])
+        for row in rows:
+            sheet.append([escape_formula(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+

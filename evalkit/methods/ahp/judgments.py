@@ -1,0 +1,584 @@
+"""Experts' AHP judgment files: load, check, and turn into weights.
+
+One YAML file per expert::
+
+    expert: {name: 王建国, role: 规划院总工程师, weight: 1.0}
+    families:                       # comparisons between indicator families
+      pairs:
+        - {a: economy, b: talent, value: 5}   # economy is 5 times as important
+    indicators:                     # comparisons inside each family
+      economy:
+        matrix:
+          order: [gdp_share, gdp_per_capita, gdp_growth, tertiary_share]
+          rows:
+            - [1,   2,   3,   3]
+            - [1/2, 1,   2,   2]
+            - [1/3, 1/2, 1,   1]
+            - [1/3, 1/2, 1,   1]
+
+A comparison block is either ``pairs`` (a list of ``{a, b, value}``: a is
+``value`` times as important as b) or ``matrix`` (``order`` and ``rows``;
+``null`` marks a comparison left out).  Values are numbers or fractions such
+as ``1/3`` on Saaty's 1–9 scale.  Pairs may be left out as long as the
+comparisons still connect every item; the missing ones are estimated
+(:func:`evalkit.methods.ahp.complete`).  Every problem is an
+:class:`~evalkit.errors.InputError` with the file, the YAML line and the key
+path (list indices count from 0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evalkit.errors import InputError
+from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, text_of
+from evalkit.methods.ahp.completion import comparison_groups
+from evalkit.methods.ahp.scale import (
+    MatrixError,
+    nearest_scale_value,
+    on_saaty_scale,
+    saaty_label,
+    validate_matrix,
+)
+
+__all__ = [
+    "Expert",
+    "ExpertJudgments",
+    "JudgmentMatrix",
+    "Source",
+    "load_judgments",
+    "load_judgments_dir",
+]
+
+# --------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expert:
+    """Who gave the judgments, and how much their judgments count (AIJ weight)."""
+
+    name: str
+    role: str = ""
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where judgment a_ij was written: key path, YAML line, and whether the
+    file states it the other way round (as a_ji = 1/a_ij)."""
+
+    column: str
+    row: int
+    flipped: bool = False
+
+
+@dataclass(frozen=True)
+class JudgmentMatrix:
+    """One expert's comparisons among ``items`` (a validated matrix).
+
+    ``name`` is ``"families"`` or ``"indicators.<family id>"``; ``values`` is
+    reciprocal, with NaN where a comparison was left out; ``sources`` maps
+    each given cell (i, j) to where it was written; ``line`` is the line of
+    the block's key, or None when the file has no block for it.
+    """
+
+    name: str
+    items: tuple[str, ...]
+    values: tuple[tuple[float, ...], ...]
+    sources: Mapping[tuple[int, int], Source] = field(default_factory=dict)
+    line: int | None = None
+
+    @property
+    def array(self) -> np.ndarray:
+        """``values`` as a float array (a fresh copy)."""
+        return np.array(self.values, dtype=float)
+
+
+@dataclass(frozen=True)
+class ExpertJudgments:
+    """Everything one expert's file says, validated against the criteria set.
+
+    ``indicators`` has a matrix for every family with two or more indicators;
+    ``family_ids`` and ``indicator_ids`` are the criteria the file was checked
+    against (single-indicator families included).
+    """
+
+    file: str
+    expert: Expert
+    families: JudgmentMatrix
+    indicators: Mapping[str, JudgmentMatrix]
+    family_ids: tuple[str, ...]
+    indicator_ids: Mapping[str, tuple[str, ...]]
+    name_line: int | None = None
+
+    def matrices(self) -> Iterator[JudgmentMatrix]:
+        """The family matrix, then each family's indicator matrix, in criteria order."""
+        yield self.families
+        for family in self.family_ids:
+            if family in self.indicators:
+                yield self.indicators[family]
+
+
+# --------------------------------------------------------------------------
+# Values of the file with their lines
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A value of the file with its line and, for a scalar, its text as written.
+
+    The line is the key's for a mapping value (where a reader looks for
+    ``economy:``), else where the value starts.
+    """
+
+    value: Any  # MappingNode | SequenceNode | scalar
+    line: int
+    text: str = ""
+
+
+def _child(container: MappingNode | SequenceNode, key: Any) -> _Node:
+    return _Node(container[key], line_of(container, key) or container.line,
+                 text_of(container, key))
+
+
+class _Reader:
+    """Reads one judgment file; knows the file name for every error."""
+
+    def __init__(self, path: Path, *, aggregated: bool) -> None:
+        self.path = path
+        self.aggregated = aggregated
+
+    def fail(self, what: str, hint: str, line: int | None, column: str | None) -> InputError:
+        return InputError(what, hint, file=str(self.path), row=line, column=column)
+
+    # -- document ---------------------------------------------------------
+
+    def document(self) -> _Node:
+        data = load_yaml(self.path, what="judgment file")
+        if data is None:
+            raise self.fail("the judgment file is empty",
+                            "start from criteria/judgments/expert_wang.yaml", None, None)
+        return _Node(data, getattr(data, "line", 1))
+
+    # -- shapes -----------------------------------------------------------
+
+    def mapping(
+        self,
+        node: _Node,
+        path: str,
+        allowed: Sequence[str],
+        required: Sequence[str] = (),
+        *,
+        unknown: str = "unknown key {key}",
+        unknown_hint: str = "",
+    ) -> dict[str, _Node]:
+        if not isinstance(node.value, MappingNode):
+            raise self.fail(
+                f"expected a mapping with keys {', '.join(allowed)}",
+                "write key: value lines under this key",
+                node.line,
+                path,
+            )
+        children: dict[str, _Node] = {}
+        for key in node.value:
+            child = _child(node.value, key)
+            if not isinstance(key, str):
+                raise self.fail("a key is not plain text", "write keys as words", child.line,
+                                path or None)
+            children[key] = child
+            if key not in allowed:
+                raise self.fail(
+                    unknown.format(key=key),
+                    unknown_hint or f"the keys here are {', '.join(allowed)}",
+                    child.line,
+                    f"{path}.{key}" if path else key,
+                )
+        for key in required:
+            if key not in node.value:
+                raise self.fail(
+                    f"key {key} is missing", f"add {key}: under {path or 'the top level'}",
+                    node.line, path or None,
+                )
+        return children
+
+    def sequence(self, node: _Node, path: str, what: str) -> list[_Node]:
+        if not isinstance(node.value, SequenceNode):
+            raise self.fail(f"expected a list of {what}", "write it as [...] or - lines",
+                            node.line, path)
+        return [_child(node.value, k) for k in range(len(node.value))]
+
+    def identifier(self, node: _Node, path: str) -> str:
+        if not isinstance(node.value, str) or not node.value:
+            shown = "an empty value" if node.value in (None, "") else f"{node.text!r}"
+            raise self.fail(f"{shown} is not an id", "write the id as plain text",
+                            node.line, path)
+        return node.value
+
+    def number(self, node: _Node, path: str, what: str, hint: str) -> float:
+        """A positive number written as 3, 0.5 or "1/3" — never evaluated as code."""
+        raw, text = node.value, node.text
+        value: float | None = None
+        if isinstance(raw, bool) or raw is None:
+            value = None
+        elif isinstance(raw, int | float):
+            value = float(raw)
+        elif isinstance(raw, str):
+            try:
+                value = float(Fraction(raw))
+            except (ValueError, ZeroDivisionError):
+                value = None
+        if value is None or not math.isfinite(value):
+            if raw is None:
+                problem = f"{what} is empty"
+            elif isinstance(raw, list | dict):
+                problem = f"{what} is a {'list' if isinstance(raw, list) else 'mapping'}"
+            else:
+                problem = f"{what} {text!r} is not a number"
+            raise self.fail(
+                problem,
+                "write a number such as 3 or a fraction such as 1/3",
+                node.line,
+                path,
+            )
+        if value <= 0:
+            raise self.fail(f"{what} {text} is not positive", hint, node.line, path)
+        return value
+
+    def judgment(self, node: _Node, path: str) -> float:
+        value = self.number(
+            node, path, "value",
+            "judgments are ratios: 1 = equally important, 3 or 1/3 = moderately more or less",
+        )
+        if not self.aggregated and not on_saaty_scale(value):
+            nearest = saaty_label(nearest_scale_value(value))
+            raise self.fail(
+                f"value {node.text} is not on the Saaty scale (1–9 and 1/2–1/9)",
+                f"use a whole number from 1 to 9 or its reciprocal; the nearest is {nearest}",
+                node.line,
+                path,
+            )
+        return value
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def _id_hint(kind: str, ids: Sequence[str]) -> str:
+    return f"the {kind} are {', '.join(ids)}"
+
+
+def load_judgments(
+    path: str | PathLike[str],
+    families: Sequence[str],
+    indicators: Mapping[str, Sequence[str]],
+    *,
+    aggregated: bool = False,
+) -> ExpertJudgments:
+    """Load and validate one expert's judgment file.
+
+    ``families`` are the family ids in criteria order and ``indicators`` maps
+    each family id to its indicator ids.  ``aggregated`` accepts values off
+    the Saaty scale (for matrices that are already group averages).  Raises
+    :class:`~evalkit.errors.InputError` naming the file, line and key path.
+    """
+    family_ids = tuple(families)
+    indicator_ids = {f: tuple(indicators.get(f, ())) for f in family_ids}
+    if set(indicators) != set(family_ids) or not all(indicator_ids.values()):
+        raise ValueError("every family needs a non-empty list of indicators, and only families")
+    reader = _Reader(Path(path), aggregated=aggregated)
+    root = reader.document()
+    top = reader.mapping(root, "", ("expert", "families", "indicators"), required=("expert",))
+
+    expert, name_line = _expert(reader, top["expert"])
+    family_matrix = _matrix_block(
+        reader, top.get("families"), "families", family_ids, "families", None, {}
+    )
+    blocks: Mapping[str, _Node] = {}
+    indicators_line = None
+    if "indicators" in top:
+        indicators_line = top["indicators"].line
+        blocks = reader.mapping(
+            top["indicators"], "indicators", family_ids,
+            unknown="unknown family {key} under indicators",
+            unknown_hint=_id_hint("families", family_ids),
+        )
+    owner = {i: f for f, ids in indicator_ids.items() for i in ids}
+    matrices = {}
+    for family in family_ids:
+        ids = indicator_ids[family]
+        if len(ids) < 2 and family not in blocks:
+            continue
+        matrix = _matrix_block(
+            reader, blocks.get(family), f"indicators.{family}", ids,
+            f"indicators of family {family}", indicators_line, owner,
+        )
+        # A single indicator has local weight 1 whatever is written; keeping
+        # only real comparisons makes every expert's list of matrices alike.
+        if len(ids) >= 2:
+            matrices[family] = matrix
+    return ExpertJudgments(
+        file=str(path),
+        expert=expert,
+        families=family_matrix,
+        indicators=matrices,
+        family_ids=family_ids,
+        indicator_ids=indicator_ids,
+        name_line=name_line,
+    )
+
+
+def load_judgments_dir(
+    directory: str | PathLike[str],
+    families: Sequence[str],
+    indicators: Mapping[str, Sequence[str]],
+    *,
+    aggregated: bool = False,
+) -> list[ExpertJudgments]:
+    """Load every ``*.yaml`` / ``*.yml`` file of a directory (sorted by name)."""
+    folder = Path(directory)
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not paths:
+        raise InputError(
+            "no judgment files (*.yaml) found",
+            "add one file per expert, like criteria/judgments/expert_wang.yaml",
+            file=str(folder),
+        )
+    return [load_judgments(p, families, indicators, aggregated=aggregated) for p in paths]
+
+
+def _expert(reader: _Reader, node: _Node) -> tuple[Expert, int]:
+    fields = reader.mapping(node, "expert", ("name", "role", "weight"), required=("name",))
+    name_node = fields["name"]
+    name = name_node.value
+    if not isinstance(name, str) or not name.strip():
+        raise reader.fail("the expert has no name", "write expert: {name: 王建国, ...}",
+                          name_node.line, "expert.name")
+    role = ""
+    if "role" in fields:
+        role_node = fields["role"]
+        if not isinstance(role_node.value, str):
+            raise reader.fail("the role is not text", "write the expert's post, e.g. 规划院总工",
+                              role_node.line, "expert.role")
+        role = role_node.value
+    weight = 1.0
+    if "weight" in fields:
+        weight = reader.number(
+            fields["weight"], "expert.weight", "weight",
+            "give the expert's weight as a positive number, e.g. 1; leave the file out "
+            "to leave the expert out",
+        )
+    return Expert(name.strip(), role, weight), name_node.line
+
+
+def _matrix_block(
+    reader: _Reader,
+    node: _Node | None,
+    name: str,
+    items: tuple[str, ...],
+    kind: str,
+    parent_line: int | None,
+    owner: Mapping[str, str],
+) -> JudgmentMatrix:
+    """One comparison block (``pairs`` or ``matrix``) → a validated matrix."""
+    n = len(items)
+    values = np.full((n, n), np.nan)
+    np.fill_diagonal(values, 1.0)
+    sources: dict[tuple[int, int], Source] = {}
+    line = None
+    if node is not None:
+        line = node.line
+        block = reader.mapping(node, name, ("pairs", "matrix"))
+        if "pairs" in block and "matrix" in block:
+            raise reader.fail("both pairs and matrix are given", "keep one of them",
+                              block["matrix"].line, f"{name}.matrix")
+        if "pairs" in block:
+            _read_pairs(reader, block["pairs"], f"{name}.pairs", items, kind, owner,
+                        values, sources)
+        elif "matrix" in block:
+            _read_matrix(reader, block["matrix"], f"{name}.matrix", items, kind, owner,
+                         values, sources)
+    matrix = JudgmentMatrix(name, items, tuple(map(tuple, values)), sources, line)
+    _check_connected(reader, matrix, line if line is not None else parent_line)
+    return matrix
+
+
+def _resolve(
+    reader: _Reader,
+    node: _Node,
+    path: str,
+    items: tuple[str, ...],
+    kind: str,
+    owner: Mapping[str, str],
+) -> int:
+    ident = reader.identifier(node, path)
+    if ident in items:
+        return items.index(ident)
+    if ident in owner:
+        family = owner[ident]
+        raise reader.fail(
+            f"{ident} is not one of the {kind}; it belongs to family {family}",
+            f"compare it under indicators.{family}",
+            node.line,
+            path,
+        )
+    singular = "family" if kind == "families" else "indicator"
+    raise reader.fail(f"unknown {singular} {ident}", _id_hint(kind, items), node.line, path)
+
+
+def _read_pairs(
+    reader: _Reader,
+    node: _Node,
+    path: str,
+    items: tuple[str, ...],
+    kind: str,
+    owner: Mapping[str, str],
+    values: np.ndarray,
+    sources: dict[tuple[int, int], Source],
+) -> None:
+    for k, pair_node in enumerate(reader.sequence(node, path, "{a, b, value} pairs")):
+        here = f"{path}[{k}]"
+        pair = reader.mapping(pair_node, here, ("a", "b", "value"), required=("a", "b", "value"))
+        i = _resolve(reader, pair["a"], f"{here}.a", items, kind, owner)
+        j = _resolve(reader, pair["b"], f"{here}.b", items, kind, owner)
+        value = reader.judgment(pair["value"], f"{here}.value")
+        text = pair["value"].text
+        if i == j:
+            if abs(value - 1) > 1e-9:
+                raise reader.fail(
+                    f"{items[i]} is compared with itself with value {text}",
+                    "an item compared with itself is 1; compare two different items",
+                    pair["value"].line,
+                    f"{here}.value",
+                )
+            continue
+        if (i, j) in sources:
+            first = sources[(i, j)]
+            if not first.flipped:
+                raise reader.fail(
+                    f"the pair ({items[i]}, {items[j]}) is given twice (first at line {first.row})",
+                    "keep one of them",
+                    pair_node.line,
+                    here,
+                )
+            if abs(value * values[j, i] - 1) > 1e-6:
+                raise reader.fail(
+                    f"({items[i]}, {items[j]}) = {text} contradicts ({items[j]}, {items[i]}) = "
+                    f"{saaty_label(values[j, i])} at line {first.row}",
+                    f"keep one of them; consistent with line {first.row} would be "
+                    f"{saaty_label(1 / values[j, i])}",
+                    pair["value"].line,
+                    f"{here}.value",
+                )
+            continue
+        values[i, j], values[j, i] = value, 1.0 / value
+        sources[(i, j)] = Source(f"{here}.value", pair["value"].line)
+        sources[(j, i)] = Source(f"{here}.value", pair["value"].line, flipped=True)
+
+
+def _read_matrix(
+    reader: _Reader,
+    node: _Node,
+    path: str,
+    items: tuple[str, ...],
+    kind: str,
+    owner: Mapping[str, str],
+    values: np.ndarray,
+    sources: dict[tuple[int, int], Source],
+) -> None:
+    block = reader.mapping(node, path, ("order", "rows"), required=("order", "rows"))
+    order_nodes = reader.sequence(block["order"], f"{path}.order", "ids")
+    order: list[int] = []
+    for k, id_node in enumerate(order_nodes):
+        index = _resolve(reader, id_node, f"{path}.order[{k}]", items, kind, owner)
+        if index in order:
+            raise reader.fail(f"{items[index]} is listed twice in order", "list each id once",
+                              id_node.line, f"{path}.order[{k}]")
+        order.append(index)
+    missing = [items[i] for i in range(len(items)) if i not in order]
+    if missing:
+        raise reader.fail(
+            f"order leaves out {', '.join(missing)}",
+            f"list all the {kind} once; use null for comparisons you leave out",
+            block["order"].line,
+            f"{path}.order",
+        )
+    n = len(order)
+    rows = reader.sequence(block["rows"], f"{path}.rows", "rows")
+    if len(rows) != n:
+        raise reader.fail(
+            f"the matrix has {len(rows)} rows for {n} {kind}; it must be square",
+            "write one row per id in order",
+            block["rows"].line,
+            f"{path}.rows",
+        )
+    cells: dict[tuple[int, int], Source] = {}
+    for r, row_node in enumerate(rows):
+        row_path = f"{path}.rows[{r}]"
+        row = reader.sequence(row_node, row_path, "values")
+        if len(row) != n:
+            raise reader.fail(
+                f"row {r} ({items[order[r]]}) has {len(row)} values for {n} {kind}; "
+                "the matrix must be square",
+                "write one value per id in order",
+                row_node.line,
+                row_path,
+            )
+        for c, cell in enumerate(row):
+            if cell.value is None:
+                continue
+            i, j = order[r], order[c]
+            values[i, j] = reader.judgment(cell, f"{row_path}[{c}]")
+            cells[(i, j)] = Source(f"{row_path}[{c}]", cell.line)
+    try:
+        checked = validate_matrix(values, items, aggregated=reader.aggregated)
+    except MatrixError as exc:
+        where = cells.get(exc.cell) if exc.cell is not None else None
+        raise reader.fail(
+            exc.what,
+            exc.hint,
+            where.row if where else block["rows"].line,
+            where.column if where else f"{path}.rows",
+        ) from None
+    values[...] = checked
+    for (i, j), source in cells.items():
+        sources[(i, j)] = source
+        if (j, i) not in cells:
+            sources[(j, i)] = Source(source.column, source.row, flipped=True)
+
+
+def _check_connected(reader: _Reader, matrix: JudgmentMatrix, line: int | None) -> None:
+    groups = comparison_groups(matrix.array, matrix.items)
+    if len(groups) == 1:
+        return
+    n = len(matrix.items)
+    a, b = groups[0][0], groups[1][0]
+    example = f"{{a: {a}, b: {b}, value: ...}}"
+    if not any(i != j for i, j in matrix.sources):
+        raise reader.fail(
+            f"no judgments for {matrix.name}, which has {n} items ({', '.join(matrix.items)})",
+            f"add {matrix.name}.pairs with at least {n - 1} pairs that link all of them, "
+            f"e.g. {example}",
+            line,
+            matrix.name,
+        )
+    listing = " | ".join(", ".join(g) for g in groups)
+    raise reader.fail(
+        f"the judgments in {matrix.name} do not connect all items; groups never "
+        f"compared with each other: {listing}",
+        f"add a pair that links the groups, e.g. {example}",
+        line,
+        matrix.name,
+    )

@@ -1,0 +1,361 @@
+"""Indicator weights: objective (entropy, CRITIC), fixed, AHP and combined.
+
+Each method is a plain function ``(matrix, spec) -> Weights`` named in the
+registry :data:`~evalkit.methods.registry.WEIGHTING_METHODS`; the result keeps
+the intermediate values a report needs (entropies, divergences, contrasts,
+conflicts, the AHP judgments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evalkit.errors import InputError
+from evalkit.io.yamlfile import line_of
+from evalkit.methods.ahp.consistency import DEFAULT_METHOD, DEFAULT_RI_TABLE, DEFAULT_THRESHOLD
+from evalkit.methods.ahp.experts import AhpWeights, ahp_weights
+from evalkit.methods.ahp.group import combine
+from evalkit.methods.ahp.judgments import ExpertJudgments, load_judgments
+from evalkit.methods.matrix import DecisionMatrix
+from evalkit.methods.registry import (
+    COMBINATION_METHODS,
+    ENTROPY_STANDARDIZATIONS,
+    OBJECTIVE_WEIGHTINGS,
+    PRIORITY_METHODS,
+    RI_TABLES,
+    WEIGHTING_METHODS,
+)
+from evalkit.methods.specs import WeightingSpec
+
+ENTROPY_SHIFT = 0.01
+"""Shift added after min–max standardisation so that ln p is defined
+(y'_ij = y_ij + 0.01, a common choice in the Chinese evaluation literature)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Weights:
+    """Weights w_j aligned with ``indicator_ids``, plus how they were obtained."""
+
+    method: str
+    indicator_ids: tuple[str, ...]
+    values: np.ndarray
+    options: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    description: str = ""
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: float(v) for k, v in zip(self.indicator_ids, self.values, strict=True)}
+
+    @property
+    def label(self) -> str:
+        """The method with its options, e.g. ``entropy (standardization=minmax)``."""
+        if self.description:
+            return self.description
+        shown = {k: v for k, v in self.options.items() if isinstance(v, str | int | float)}
+        if not shown:
+            return self.method
+        return f"{self.method} ({', '.join(f'{k}={v}' for k, v in shown.items())})"
+
+
+def minmax_standardize(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
+    """Direction-aware min–max: y_ij in [0, 1], 1 = best town on indicator j.
+
+    A constant column gets y = 1 for every town (nobody is behind anybody).
+    """
+    low, high = values.min(axis=0), values.max(axis=0)
+    spread = high - low
+    safe = np.where(spread > 0, spread, 1.0)
+    up = (values - low) / safe
+    y = np.where(signs > 0, up, 1.0 - up)
+    return np.where(spread > 0, y, 1.0)
+
+
+def entropy_weights(values: np.ndarray, signs: np.ndarray | None = None, *,
+                    standardization: str = "raw",
+                    shift: float = ENTROPY_SHIFT) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Entropy weights (Shannon; brief §5).
+
+    p_ij = y_ij / Σ_i y_ij; e_j = −(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0;
+    d_j = 1 − e_j; w_j = d_j / Σ_k d_k.  ``raw``: y = x (needs x ≥ 0);
+    ``minmax``: y = direction-aware min–max + ``shift``.  A column whose
+    proportions are uniform (constant, or all zero) has e_j = 1 and weight 0.
+    """
+    x = np.asarray(values, dtype=float)
+    n = x.shape[0]
+    if standardization == "raw":
+        y = x
+    elif standardization == "minmax":
+        if signs is None:
+            raise ValueError("minmax standardisation needs the indicator directions")
+        y = minmax_standardize(x, signs)
+        y = np.where(np.ptp(x, axis=0) > 0, y, 0.0) + shift
+    else:
+        raise ValueError(f"unknown standardization {standardization!r}")
+    totals = y.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(totals > 0, y / np.where(totals > 0, totals, 1.0), 1.0 / n)
+        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    entropy = -plogp.sum(axis=0) / np.log(n)
+    # Exactly 1 for a constant column: rounding in p = y / Σy must not give it a weight.
+    entropy = np.where(np.ptp(y, axis=0) > 0, np.clip(entropy, 0.0, 1.0), 1.0)
+    divergence = 1.0 - entropy
+    total = divergence.sum()
+    if total <= 0:
+        raise ValueError("every indicator has the same value for every town")
+    return divergence / total, {"proportions": p, "entropy": entropy, "divergence": divergence}
+
+
+def critic_weights(values: np.ndarray, signs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995).
+
+    On direction-aware min–max data: contrast σ_j (sample standard deviation),
+    conflict Σ_k (1 − r_jk) with Pearson r; C_j = σ_j · conflict_j,
+    w_j = C_j / Σ C_k.  A constant column has σ = 0, hence weight 0, and is
+    left out of the other columns' conflict sums (its correlation is undefined).
+    """
+    y = minmax_standardize(np.asarray(values, dtype=float), signs)
+    varying = np.ptp(np.asarray(values, dtype=float), axis=0) > 0
+    sigma = np.where(varying, y.std(axis=0, ddof=1), 0.0)
+    corr = np.zeros((y.shape[1], y.shape[1]))
+    if varying.sum() > 1:
+        corr[np.ix_(varying, varying)] = np.corrcoef(y[:, varying], rowvar=False)
+    elif varying.sum() == 1:
+        corr[np.ix_(varying, varying)] = 1.0
+    conflict = np.where(varying, ((1.0 - corr) * varying[None, :]).sum(axis=1), 0.0)
+    information = sigma * conflict
+    total = information.sum()
+    if total <= 0:
+        raise ValueError("the indicators carry no contrast or conflict")
+    return information / total, {"contrast": sigma, "conflict": conflict,
+                                 "correlation": corr, "information": information}
+
+
+def weigh_entropy(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """Entropy weights with the spec's standardisation and shift (:func:`entropy_weights`)."""
+    standardization = spec.options.get("standardization", "minmax")
+    if standardization not in ENTROPY_STANDARDIZATIONS:
+        raise _spec_error(spec, f"unknown entropy standardization {standardization!r}",
+                          f"use {' or '.join(ENTROPY_STANDARDIZATIONS)}", "weighting.standardization",
+                          line_of(spec.options, "standardization"))
+    if standardization == "raw" and (matrix.values < 0).any():
+        j = int(np.flatnonzero((matrix.values < 0).any(axis=0))[0])
+        raise _spec_error(spec, f"raw entropy needs non-negative values; indicator "
+                          f"{matrix.indicator_ids[j]!r} has negative ones",
+                          "use standardization: minmax")
+    shift = spec.options.get("shift", ENTROPY_SHIFT)
+    if isinstance(shift, bool) or not isinstance(shift, int | float) or not 0 <= shift < np.inf:
+        raise _spec_error(spec, f"entropy shift must be a non-negative number, got {shift!r}",
+                          f"write e.g. shift: {ENTROPY_SHIFT}", "weighting.shift",
+                          line_of(spec.options, "shift"))
+    shift = float(shift)
+    try:
+        w, details = entropy_weights(matrix.values, matrix.signs,
+                                     standardization=standardization, shift=shift)
+    except ValueError as exc:
+        raise _spec_error(spec, str(exc), "add indicators that differ between towns") from None
+    options = {"standardization": standardization}
+    if standardization == "minmax":
+        options["shift"] = shift  # type: ignore[assignment]
+    return Weights("entropy", matrix.indicator_ids, w, options, details)
+
+
+def weigh_critic(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """CRITIC weights (:func:`critic_weights`); needs three towns or more."""
+    if matrix.shape[0] < 3:
+        raise _spec_error(spec, "CRITIC needs at least three towns (correlations)",
+                          "use entropy or fixed weights")
+    try:
+        w, details = critic_weights(matrix.values, matrix.signs)
+    except ValueError as exc:
+        raise _spec_error(spec, str(exc), "add indicators that differ between towns") from None
+    return Weights("critic", matrix.indicator_ids, w, {}, details)
+
+
+def weigh_fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """The spec's own weights, one per indicator, divided by their sum (with a warning)."""
+    given = spec.options.get("weights")
+    if not isinstance(given, Mapping) or not given:
+        raise _spec_error(spec, "fixed weighting needs weights: {indicator_id: weight, ...}",
+                          "list a weight for every indicator", "weighting.weights",
+                          line_of(spec.options, "weights"))
+    ids = matrix.indicator_ids
+    for key in given:
+        if key not in ids:
+            raise _spec_error(spec, f"weight for unknown indicator {key!r}",
+                              f"use the indicator ids: {', '.join(ids)}", f"weighting.weights.{key}",
+                              line_of(given, key))
+    w = np.empty(len(ids))
+    for j, ident in enumerate(ids):
+        if ident not in given:
+            raise _spec_error(spec, f"no weight for indicator {ident!r}",
+                              "give every indicator a weight (0 to leave it out)",
+                              "weighting.weights", line_of(given, None))
+        value = given[ident]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) \
+                or value < 0:
+            raise _spec_error(spec, f"weight of {ident!r} must be a non-negative number, "
+                              f"got {value!r}", "write e.g. 0.2", f"weighting.weights.{ident}",
+                              line_of(given, ident))
+        w[j] = float(value)
+    total = w.sum()
+    if total <= 0:
+        raise _spec_error(spec, "the fixed weights are all zero", "give some indicator a weight",
+                          "weighting.weights", line_of(given, None))
+    warnings: tuple[str, ...] = ()
+    if abs(total - 1.0) > 1e-9:
+        warnings = (f"fixed weights summed to {total:g}; they were divided by that sum",)
+    return Weights("fixed", ids, w / total, {}, {"given": w}, warnings)
+
+
+def _spec_error(spec: WeightingSpec, what: str, hint: str, column: str = "weighting",
+                row: int | None = None) -> InputError:
+    """An error in the criteria file's ``weighting`` block (``row``: its YAML line, if known)."""
+    return InputError(what, hint, file=spec.source, row=row, column=column)
+
+
+def _judgment_files(spec: WeightingSpec) -> list[Path]:
+    given = spec.options.get("judgments", "judgments")
+    entries = given if isinstance(given, list) else [given]
+    files: list[Path] = []
+    for entry in entries:
+        if not isinstance(entry, str):
+            raise _spec_error(spec, f"judgments must be a file, a folder or a list of them, got {entry!r}",
+                              "write judgments: judgments/ (relative to the criteria file)",
+                              "weighting.judgments")
+        path = spec.base_dir / entry
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise _spec_error(spec, f"judgment file or folder {entry!r} not found",
+                              "give the path relative to the criteria file", "weighting.judgments")
+    if not files:
+        raise _spec_error(spec, "no judgment files found", "add one YAML file per expert",
+                          "weighting.judgments")
+    return files
+
+
+def expert_judgments(matrix: DecisionMatrix, spec: WeightingSpec) -> tuple[ExpertJudgments, ...]:
+    """Every expert's judgment file named by ``spec``, checked against ``matrix``'s indicators."""
+    families = tuple(dict.fromkeys(matrix.families))
+    members = {f: [i.id for i in matrix.indicators if i.family == f] for f in families}
+    return tuple(load_judgments(_shown(path), families, members) for path in _judgment_files(spec))
+
+
+def ahp_judgments(experts: tuple[ExpertJudgments, ...], spec: WeightingSpec) -> AhpWeights:
+    """AHP weights from the experts' judgments, with the settings ``spec`` names."""
+    return ahp_weights(
+        experts,
+        method=str(spec.options.get("priority", DEFAULT_METHOD)),
+        ri_table=str(spec.options.get("ri_table", DEFAULT_RI_TABLE)),
+        threshold=float(spec.options.get("threshold", DEFAULT_THRESHOLD)),
+        allow_inconsistent=bool(spec.options.get("allow_inconsistent", False)),
+    )
+
+
+def _shown(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _check_ahp_options(spec: WeightingSpec) -> None:
+    priority = spec.options.get("priority", DEFAULT_METHOD)
+    if priority not in PRIORITY_METHODS:
+        raise _spec_error(spec, f"unknown AHP priority method {priority!r}",
+                          f"use one of {', '.join(PRIORITY_METHODS)}", "weighting.priority")
+    ri_table = spec.options.get("ri_table", DEFAULT_RI_TABLE)
+    if ri_table not in RI_TABLES:
+        raise _spec_error(spec, f"unknown random-index table {ri_table!r}",
+                          f"use one of {', '.join(RI_TABLES)}", "weighting.ri_table")
+
+
+def weigh_ahp(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """AHP weights from the experts' judgment files the spec names."""
+    _check_ahp_options(spec)
+    experts = expert_judgments(matrix, spec)
+    result = ahp_judgments(experts, spec)
+    values = np.array([result.weights[i] for i in matrix.indicator_ids])
+    options = {"priority": result.method, "ri_table": result.ri_table}
+    text = f"ahp ({result.method}, {len(result.experts)} experts, RI {result.ri_table})"
+    return Weights("ahp", matrix.indicator_ids, values, options,
+                   {"ahp": result, "judgments": experts}, result.warnings, text)
+
+
+def weigh_combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """α·AHP + (1 − α)·objective (linear) or w_j ∝ a_j·b_j (multiplicative)."""
+    _check_ahp_options(spec)
+    alpha = spec.options.get("alpha", 0.5)
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 <= alpha <= 1:
+        raise _spec_error(spec, f"alpha must be a number from 0 to 1, got {alpha!r}",
+                          "write e.g. alpha: 0.5", "weighting.alpha")
+    combination = spec.options.get("combination", "linear")
+    if combination not in COMBINATION_METHODS:
+        raise _spec_error(spec, f"unknown combination {combination!r}",
+                          f"use one of {', '.join(COMBINATION_METHODS)}", "weighting.combination")
+    objective_method = spec.options.get("objective", "entropy")
+    if objective_method not in OBJECTIVE_WEIGHTINGS:
+        raise _spec_error(spec, f"objective must be {' or '.join(OBJECTIVE_WEIGHTINGS)}, "
+                          f"got {objective_method!r}",
+                          "write objective: entropy", "weighting.objective")
+    subjective = weigh_ahp(matrix, spec)
+    objective = WEIGHTING_METHODS[objective_method](matrix, spec)
+    try:
+        mixed = combine(subjective.as_dict(), objective.as_dict(), method=combination,
+                            alpha=float(alpha))
+    except InputError as exc:
+        raise _spec_error(spec, exc.what, exc.hint) from None
+    values = np.array([mixed[i] for i in matrix.indicator_ids])
+    options: dict[str, Any] = {"alpha": float(alpha), "combination": combination,
+                               "objective": objective.label, **subjective.options}
+    details = {**subjective.details, "ahp_weights": subjective.values, "objective": objective}
+    if combination == "linear":
+        text = (f"combined = {float(alpha):g}·{subjective.label} + "
+                f"{1 - float(alpha):g}·{objective.label}")
+    else:
+        text = f"combined ∝ {subjective.label} × {objective.label}"
+    return Weights("combined", matrix.indicator_ids, values, options, details,
+                   (*subjective.warnings, *objective.warnings), text)
+
+
+def compute_weights(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
+    """Weights for ``matrix`` by the method ``spec`` names."""
+    try:
+        method = WEIGHTING_METHODS[spec.method]
+    except KeyError:
+        raise InputError(f"unknown weighting method {spec.method!r}",
+                         f"use one of {', '.join(WEIGHTING_METHODS)}") from None
+    return method(matrix, spec)
+
+
+def weights_report(matrix: DecisionMatrix, weights: Weights) -> dict[str, Any]:
+    """The ``evalkit weights --format json`` object (a documented contract).
+
+    ``consistency`` and ``revisions`` come from the AHP side and are empty
+    for purely objective or fixed weights.
+    """
+    families: dict[str, float] = {}
+    for family, w in zip(matrix.families, weights.values, strict=True):
+        families[family] = families.get(family, 0.0) + float(w)
+    judged = weights.details.get("ahp")
+    report: dict[str, Any] = {
+        "weighting": weights.method,
+        "description": weights.label,
+        "weights": weights.as_dict(),
+        "families": families,
+        "consistency": judged.to_dict()["consistency"] if judged else [],
+        "revisions": judged.to_dict()["revisions"] if judged else [],
+    }
+    if weights.method == "combined" and judged is not None:
+        report["ahp_weights"] = dict(judged.weights)
+        report["objective_weights"] = weights.details["objective"].as_dict()
+    report["warnings"] = list(weights.warnings)
+    return report

@@ -1,0 +1,275 @@
+"""Criteria sets: the indicator system, read from a YAML file.
+
+A criteria set names its indicator families and indicators (labels in
+Chinese and English, unit, direction, family, value source), how they are
+weighted and how towns are ranked.  See ``criteria/default.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evalkit.errors import InputError
+from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, read_label
+from evalkit.methods.matrix import DIRECTIONS
+from evalkit.methods.registry import NORMALIZATIONS, WEIGHTING_METHODS
+from evalkit.methods.specs import RankingSpec, WeightingSpec
+from evalkit.model.derive import SOURCE_KINDS, Source, parse_source
+
+TOP_KEYS = {
+    "name", "version", "label", "city", "families", "indicators",
+    "weighting", "ranking", "signed_columns",
+}
+FAMILY_KEYS = {"id", "label", "note"}
+INDICATOR_KEYS = {"id", "label", "unit", "family", "direction", "scale", "note"}
+WEIGHTING_KEYS = {
+    "method", "standardization", "shift", "weights", "judgments", "priority", "ri_table",
+    "threshold", "allow_inconsistent", "alpha", "combination", "objective",
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A bilingual label."""
+
+    zh: str
+    en: str
+
+    def __call__(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of indicators, such as 经济实力 (economic weight)."""
+
+    id: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One criterion: what it measures, which way is better, where it comes from."""
+
+    id: str
+    label: Label
+    unit: str
+    family: str
+    direction: str
+    source: Source
+
+    @property
+    def sign(self) -> int:
+        """+1 for a benefit indicator, −1 for a cost indicator."""
+        return DIRECTIONS[self.direction]
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A complete, validated indicator system."""
+
+    name: str
+    version: str
+    label: Label
+    families: tuple[Family, ...]
+    indicators: tuple[Indicator, ...]
+    weighting: WeightingSpec
+    ranking: RankingSpec
+    city: Mapping[str, Any] = field(default_factory=dict)
+    signed_columns: frozenset[str] = frozenset()
+    path: Path | None = None
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(ind.id for ind in self.indicators)
+
+    def family(self, family_id: str) -> Family:
+        return next(f for f in self.families if f.id == family_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    def members(self, family_id: str) -> tuple[Indicator, ...]:
+        """The indicators of one family, in file order."""
+        return tuple(i for i in self.indicators if i.family == family_id)
+
+    def columns(self) -> tuple[str, ...]:
+        """Every candidate-table column the indicators read, in first-use order."""
+        seen: dict[str, None] = {}
+        for indicator in self.indicators:
+            for column in indicator.source.columns():
+                seen.setdefault(column, None)
+        return tuple(seen)
+
+
+def load_criteria(path: str | Path) -> CriteriaSet:
+    """Read and validate a criteria-set YAML file."""
+    path = Path(path)
+    data = load_yaml(path, what="criteria file")
+    return _Parser(path).parse(data)
+
+
+class _Parser:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, what: str, hint: str, container: Any = None, key: Any = None,
+              keypath: str | None = None) -> InputError:
+        row = line_of(container, key) if container is not None else None
+        return InputError(what, hint, file=self.path, row=row, column=keypath)
+
+    def parse(self, data: Any) -> CriteriaSet:
+        if not isinstance(data, MappingNode):
+            raise self.error("a criteria file must be a mapping with families and indicators",
+                             "start from criteria/default.yaml")
+        for key in data:
+            if key not in TOP_KEYS:
+                raise self.error(f"unknown key {key!r}", f"use one of {', '.join(sorted(TOP_KEYS))}",
+                                 data, key, str(key))
+        for key in ("name", "families", "indicators"):
+            if key not in data:
+                raise self.error(f"missing {key!r}", f"add {key}: to the file", data, None, key)
+        families = self.families(data["families"], data)
+        indicators = self.indicators(data["indicators"], {f.id for f in families}, data)
+        used = {i.family for i in indicators}
+        for index, family in enumerate(families):
+            if family.id not in used:
+                raise self.error(f"family {family.id!r} has no indicators",
+                                 "add indicators to it or remove it",
+                                 data["families"], index, f"families[{index}]")
+        signed = data.get("signed_columns", [])
+        if not isinstance(signed, list) or not all(isinstance(c, str) for c in signed):
+            raise self.error("signed_columns must be a list of column names",
+                             "write signed_columns: [col_a, col_b]", data, "signed_columns",
+                             "signed_columns")
+        return CriteriaSet(
+            name=str(data["name"]),
+            version=str(data.get("version", "")),
+            label=self.label(data.get("label", data["name"]), data, "label", "label"),
+            families=families,
+            indicators=indicators,
+            weighting=self.weighting(data.get("weighting", {}), data, indicators),
+            ranking=self.ranking(data.get("ranking", {}), data),
+            city=dict(data.get("city", {}) or {}),
+            signed_columns=frozenset(signed),
+            path=self.path,
+        )
+
+    def label(self, value: Any, container: Any, key: Any, keypath: str) -> Label:
+        text = read_label(value, file=self.path, row=line_of(container, key), column=keypath,
+                          require="zh")
+        return Label(text["zh"], text.get("en", text["zh"]))
+
+    def families(self, items: Any, parent: Any) -> tuple[Family, ...]:
+        if not isinstance(items, SequenceNode) or not items:
+            raise self.error("families must be a non-empty list", "list the indicator families",
+                             parent, "families", "families")
+        result: list[Family] = []
+        for index, item in enumerate(items):
+            where = f"families[{index}]"
+            if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+                raise self.error("each family needs an id", "write - id: economy", items, index,
+                                 where)
+            if item["id"] in {f.id for f in result}:
+                raise self.error(f"family id {item['id']!r} is used twice",
+                                 "give each family its own id", items, index, f"{where}.id")
+            for key in item:
+                if key not in FAMILY_KEYS:
+                    raise self.error(f"unknown key {key!r}", f"use {', '.join(sorted(FAMILY_KEYS))}",
+                                     item, key, f"{where}.{key}")
+            label = self.label(item.get("label", item["id"]), item, "label", f"{where}.label")
+            result.append(Family(item["id"], label))
+        return tuple(result)
+
+    def indicators(self, items: Any, family_ids: set[str], parent: Any) -> tuple[Indicator, ...]:
+        if not isinstance(items, SequenceNode) or len(items) < 1:
+            raise self.error("indicators must be a non-empty list", "list the indicators",
+                             parent, "indicators", "indicators")
+        result: list[Indicator] = []
+        for index, item in enumerate(items):
+            result.append(self.indicator(item, items, index, family_ids, {i.id for i in result}))
+        return tuple(result)
+
+    def indicator(self, item: Any, items: SequenceNode, index: int, family_ids: set[str],
+                  seen: set[str]) -> Indicator:
+        where = f"indicators[{index}]"
+        if not isinstance(item, MappingNode) or not isinstance(item.get("id"), str):
+            raise self.error("each indicator needs an id", "write - id: gdp_share", items, index,
+                             where)
+        ident = item["id"]
+        where = f"indicators.{ident}"
+        if ident in seen:
+            raise self.error(f"indicator id {ident!r} is used twice",
+                             "give each indicator its own id", items, index, f"{where}.id")
+        for key in item:
+            if key not in INDICATOR_KEYS and key not in SOURCE_KINDS:
+                raise self.error(
+                    f"unknown key {key!r}",
+                    f"use {', '.join(sorted(INDICATOR_KEYS))} and one of {', '.join(SOURCE_KINDS)}",
+                    item, key, f"{where}.{key}")
+        family = item.get("family")
+        if family not in family_ids:
+            raise self.error(f"unknown family {family!r}",
+                             f"use one of {', '.join(sorted(family_ids))}", item, "family",
+                             f"{where}.family")
+        direction = item.get("direction")
+        if direction not in DIRECTIONS:
+            raise self.error(f"direction must be max or min, got {direction!r}",
+                             "write direction: max (more is better) or min (less is better)",
+                             item, "direction", f"{where}.direction")
+
+        def located(what: str, hint: str) -> InputError:
+            key = next((k for k in SOURCE_KINDS if k in item), None)
+            return self.error(what, hint, item, key, f"{where}.{key}" if key else where)
+
+        source = parse_source(item, where=located)
+        return Indicator(
+            id=ident,
+            label=self.label(item.get("label", ident), item, "label", f"{where}.label"),
+            unit=str(item.get("unit", "")),
+            family=family,
+            direction=direction,
+            source=source,
+        )
+
+    def weighting(self, block: Any, parent: Any, indicators: tuple[Indicator, ...]) -> WeightingSpec:
+        if not isinstance(block, Mapping):
+            raise self.error("weighting must be a mapping", "write weighting: {method: entropy}",
+                             parent, "weighting", "weighting")
+        for key in block:
+            if key not in WEIGHTING_KEYS:
+                raise self.error(f"unknown key {key!r} in weighting",
+                                 f"use {', '.join(sorted(WEIGHTING_KEYS))}", block, key,
+                                 f"weighting.{key}")
+        method = block.get("method", "entropy")
+        if method not in WEIGHTING_METHODS:
+            raise self.error(f"unknown weighting method {method!r}",
+                             f"use one of {', '.join(WEIGHTING_METHODS)}", block, "method",
+                             "weighting.method")
+        options: dict[str, Any] = {k: v for k, v in block.items() if k != "method"}
+        if isinstance(block, MappingNode):
+            # Keep the YAML lines, so that a weighting method can locate its errors.
+            node = MappingNode(options)
+            node.line = block.line
+            node.key_lines = {k: block.key_lines[k] for k in options}
+            node.texts = {k: block.texts[k] for k in options}
+            options = node
+        return WeightingSpec(method, options, self.path.parent, self.path)
+
+    def ranking(self, block: Any, parent: Any) -> RankingSpec:
+        if not isinstance(block, Mapping):
+            raise self.error("ranking must be a mapping", "write ranking: {normalization: vector}",
+                             parent, "ranking", "ranking")
+        for key in block:
+            if key != "normalization":
+                raise self.error(f"unknown key {key!r} in ranking", "use normalization",
+                                 block, key, f"ranking.{key}")
+        normalization = block.get("normalization", "vector")
+        if normalization not in NORMALIZATIONS:
+            raise self.error(f"unknown normalization {normalization!r}",
+                             f"use one of {', '.join(NORMALIZATIONS)}", block, "normalization",
+                             "ranking.normalization")
+        return RankingSpec(normalization)

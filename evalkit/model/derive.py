@@ -1,0 +1,271 @@
+"""Derived indicators: a closed grammar of named derivations, never code.
+
+An indicator's value comes from a *source*: a column of the candidate table or
+one of the derivations in :data:`DERIVATIONS`, whose operands are again
+columns, numbers or nested derivations.  ``scale`` multiplies the result
+(for example 100 for a percentage).  Nothing in a data file is evaluated.
+
+=========  ==============================  =====================================
+kind       parameters                      value
+=========  ==============================  =====================================
+column     name                            x
+ratio      numerator, denominator          a ÷ b
+share      part, whole                     part ÷ whole
+growth     start, end, years               (end / start)^(1/years) − 1
+gap        value, target, sense            max(0, target − v) ÷ target  (sense max)
+                                           max(0, v − target) ÷ target  (sense min)
+=========  ==============================  =====================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from evalkit.errors import InputError
+from evalkit.io.candidates import CandidateTable
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an indicator's value comes from: a column or a derivation."""
+
+    kind: str
+    operands: Mapping[str, Source | float] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    scale: float = 1.0
+
+    def columns(self) -> Iterator[str]:
+        """Every candidate-table column this source reads."""
+        if self.kind == "column":
+            yield self.params["name"]
+        for operand in self.operands.values():
+            if isinstance(operand, Source):
+                yield from operand.columns()
+
+    def describe(self) -> str:
+        """A short formula such as ``ratio(revenue, expenditure) × 100``."""
+        if self.kind == "column":
+            text = str(self.params["name"])
+        else:
+            parts = [_describe(v) for v in self.operands.values()]
+            parts += [f"{k}={v}" for k, v in self.params.items()]
+            text = f"{self.kind}({', '.join(parts)})"
+        return text if self.scale == 1 else f"{text} × {self.scale:g}"
+
+
+def _describe(operand: Source | float) -> str:
+    return operand.describe() if isinstance(operand, Source) else f"{operand:g}"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One kind of derivation: its operand names, other parameters and formula."""
+
+    operands: tuple[str, ...]
+    params: Mapping[str, type | tuple[str, ...]]
+    compute: Callable[..., np.ndarray]
+    denominator: str | None = None  # operand that must not be zero
+    formula: str = ""
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    return numerator / denominator
+
+
+def _growth(start: np.ndarray, end: np.ndarray, years: float) -> np.ndarray:
+    return np.power(end / start, 1.0 / years) - 1.0
+
+
+def _gap(value: np.ndarray, target: float, sense: str) -> np.ndarray:
+    shortfall = target - value if sense == "max" else value - target
+    return np.maximum(0.0, shortfall) / target
+
+
+DERIVATIONS: dict[str, Derivation] = {
+    "ratio": Derivation(("numerator", "denominator"), {}, _ratio, "denominator", "a ÷ b"),
+    "share": Derivation(
+        ("part", "whole"), {}, lambda part, whole: part / whole, "whole", "part ÷ whole"
+    ),
+    "growth": Derivation(
+        ("start", "end"), {"years": float}, _growth, "start", "(end ÷ start)^(1/years) − 1"
+    ),
+    "gap": Derivation(
+        ("value",),
+        {"target": float, "sense": ("max", "min")},
+        _gap,
+        None,
+        "max(0, target − x) ÷ target, or max(0, x − target) ÷ target when less is better",
+    ),
+}
+"""Registry of derivation kinds; ``column`` is the plain case and not listed."""
+
+SOURCE_KINDS = ("column", *DERIVATIONS)
+
+
+def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputError]) -> Source:
+    """Build a :class:`Source` from a mapping holding exactly one source kind.
+
+    ``where(what, hint)`` makes an :class:`InputError` located at the
+    indicator in the criteria file.
+    """
+    kinds = [k for k in SOURCE_KINDS if k in spec]
+    if len(kinds) != 1:
+        found = ", ".join(kinds) or "none"
+        raise where(
+            f"needs exactly one value source ({'|'.join(SOURCE_KINDS)}), found {found}",
+            "give a column name or one derivation",
+        )
+    kind = kinds[0]
+    scale = spec.get("scale", 1.0)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0:
+        raise where(f"scale must be a non-zero number, got {scale!r}", "write e.g. scale: 100")
+    body = spec[kind]
+    if kind == "column":
+        if not isinstance(body, str) or not body:
+            raise where(f"column must be a column name, got {body!r}", "write e.g. column: gdp_2022")
+        return Source("column", {}, {"name": body}, float(scale))
+    derivation = DERIVATIONS[kind]
+    if not isinstance(body, Mapping):
+        wanted = ", ".join((*derivation.operands, *derivation.params))
+        raise where(f"{kind} needs a mapping with {wanted}", f"write e.g. {kind}: {{...}}")
+    allowed = set(derivation.operands) | set(derivation.params)
+    for key in body:
+        if key not in allowed:
+            raise where(
+                f"{kind} has no parameter {key!r}", f"use {', '.join(sorted(allowed))}"
+            )
+    operands: dict[str, Source | float] = {}
+    for operand in derivation.operands:
+        if operand not in body:
+            raise where(f"{kind} is missing {operand!r}", f"add {operand}: <column or number>")
+        operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where)
+    # A constant denominator is the criteria file's mistake: report it here, at its line.
+    constant = operands.get(derivation.denominator or "")
+    if isinstance(constant, float):
+        if kind == "growth" and constant <= 0:
+            raise where(f"{kind}.{derivation.denominator} must be positive, got {constant:g}",
+                        "use a positive number or a column")
+        if constant == 0:
+            raise where(f"{kind}.{derivation.denominator} must not be 0",
+                        "use a non-zero number or a column")
+    params: dict[str, Any] = {}
+    for name, expected in derivation.params.items():
+        if name not in body:
+            raise where(f"{kind} is missing {name!r}", f"add {name}: ...")
+        value = body[name]
+        if isinstance(expected, tuple):
+            if value not in expected:
+                raise where(
+                    f"{kind}.{name} must be one of {', '.join(expected)}, got {value!r}",
+                    f"write {name}: {expected[0]}",
+                )
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            raise where(f"{kind}.{name} must be a number, got {value!r}", f"write {name}: <number>")
+        elif value <= 0:
+            raise where(f"{kind}.{name} must be positive, got {value!r}", "use a positive number")
+        params[name] = float(value) if not isinstance(expected, tuple) else value
+    return Source(kind, operands, params, float(scale))
+
+
+def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError]) -> Source | float:
+    if isinstance(value, str) and value:
+        return Source("column", {}, {"name": value})
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not np.isfinite(value):
+            raise where(f"{name} must be finite, got {value!r}", "use a number")
+        return float(value)
+    if isinstance(value, Mapping):
+        return parse_source(value, where=where)
+    raise where(
+        f"{name} must be a column name, a number or a derivation, got {value!r}",
+        "write a column name such as gdp_2022",
+    )
+
+
+def evaluate_source(source: Source, table: CandidateTable, indicator: str,
+                    signed: AbstractSet[str] = frozenset()) -> np.ndarray:
+    """Compute a source for every candidate; errors name the row and column.
+
+    Columns in ``signed`` (the criteria set's ``signed_columns``) may hold
+    negative values; every other column must be non-negative.
+    """
+    if source.kind == "column":
+        column = source.params["name"]
+        values = table.numeric(column, signed=column in signed)
+    else:
+        derivation = DERIVATIONS[source.kind]
+        args = {
+            name: _operand_values(operand, table, indicator, signed)
+            for name, operand in source.operands.items()
+        }
+        if derivation.denominator is not None:
+            _check_nonzero(source, derivation.denominator, args, table, indicator)
+        with np.errstate(all="ignore"):
+            values = derivation.compute(**args, **source.params)
+        _check_finite(values, source, table, indicator)
+    return values * source.scale
+
+
+def _operand_values(operand: Source | float, table: CandidateTable, indicator: str,
+                    signed: AbstractSet[str]) -> Any:
+    if isinstance(operand, Source):
+        return evaluate_source(operand, table, indicator, signed)
+    return operand
+
+
+def _check_nonzero(
+    source: Source, name: str, args: Mapping[str, Any], table: CandidateTable, indicator: str
+) -> None:
+    values = np.broadcast_to(np.asarray(args[name], dtype=float), (len(table),))
+    bad = np.flatnonzero(values == 0) if source.kind != "growth" else np.flatnonzero(values <= 0)
+    if bad.size == 0:
+        return
+    i = int(bad[0])
+    operand = source.operands[name]
+    column = operand.params["name"] if isinstance(operand, Source) and operand.kind == "column" else None
+    what = "zero denominator" if source.kind != "growth" else "growth needs a positive start value"
+    raise InputError(
+        f"{what} in {source.kind} for indicator {indicator!r} "
+        f"(town {table.ids[i]}, value {values[i]:g})",
+        "correct the value, or drop the town or the indicator",
+        file=table.path,
+        row=table.rows[i],
+        column=column,
+    )
+
+
+def _check_finite(values: np.ndarray, source: Source, table: CandidateTable, indicator: str) -> None:
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        i = int(bad[0])
+        raise InputError(
+            f"indicator {indicator!r} is not a finite number for town {table.ids[i]} "
+            f"({source.describe()})",
+            "check the raw values it is computed from",
+            file=table.path,
+            row=table.rows[i],
+        )
+
+
+def values_or_nan(source: Source, column: Callable[[str], np.ndarray], n: int) -> np.ndarray:
+    """Evaluate a source for ``n`` towns leniently: NaN where a value cannot be computed.
+
+    ``column(name)`` gives a column's values (NaN for a missing or unreadable
+    cell).  Used where a town without a value is reported rather than
+    refused: the standards screens and the plan's targets.
+    """
+    if source.kind == "column":
+        values = np.asarray(column(source.params["name"]), dtype=float)
+    else:
+        args = {name: values_or_nan(operand, column, n) if isinstance(operand, Source) else operand
+                for name, operand in source.operands.items()}
+        with np.errstate(all="ignore"):
+            values = np.asarray(DERIVATIONS[source.kind].compute(**args, **source.params),
+                                dtype=float)
+        values = np.where(np.isfinite(values), values, np.nan)
+    return np.broadcast_to(values * source.scale, (n,)).astype(float)

@@ -1,0 +1,130 @@
+"""Targets for converted towns (``criteria/targets.yaml``): the plan's levels for 2027.
+
+Each target reads one value per town through the derivation grammar of
+:mod:`evalkit.model.derive`, says which way is better (``>=`` or ``<=``) and
+cites its source; the town reports show each town's gap to it.  Every problem
+in the file is an :class:`~evalkit.errors.InputError` with its line and key.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evalkit.errors import InputError
+from evalkit.io.candidates import CandidateTable
+from evalkit.io.yamlfile import (
+    MappingNode,
+    SequenceNode,
+    check_keys,
+    line_of,
+    load_yaml,
+    read_label,
+)
+from evalkit.model.derive import Source, parse_source, values_or_nan
+
+COMPARES = (">=", "<=")
+_TOP_KEYS = ("source", "label", "targets")
+_TARGET_KEYS = ("id", "label", "unit", "compare", "target", "city", "value", "source", "note")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target for converted towns: a value read from the table, a direction and a level."""
+
+    id: str
+    label: Mapping[str, str]
+    unit: str
+    compare: str
+    target: float
+    value: Source
+    city: float | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The targets of one file, with the file's own citation and label."""
+
+    targets: tuple[Target, ...]
+    source: str = ""
+    label: Mapping[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    def __iter__(self) -> Iterator[Target]:
+        return iter(self.targets)
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+
+def load_targets(path: str | Path) -> Targets:
+    """Read a targets file; every problem names the file, line and key path."""
+    path = Path(path)
+    data = load_yaml(path, what="targets file")
+    if not isinstance(data, MappingNode) or not isinstance(data.get("targets"), SequenceNode):
+        raise InputError("a targets file needs a list 'targets'", "see criteria/targets.yaml",
+                         file=path, row=getattr(data, "line", None))
+    check_keys(data, _TOP_KEYS, "", path)
+    source = data.get("source", "")
+    if not isinstance(source, str):
+        raise InputError("source must be text", "write e.g.  source: 《乡镇改市区工作方案》",
+                         file=path, row=line_of(data, "source"), column="source")
+    label: Mapping[str, str] = {}
+    if "label" in data:
+        label = read_label(data["label"], file=path, row=line_of(data, "label"), column="label")
+    items = data["targets"]
+    targets = [_target(item, items, index, path, source) for index, item in enumerate(items)]
+    return Targets(tuple(targets), source, label, path)
+
+
+def _target(item: Any, items: SequenceNode, index: int, path: Path, default_source: str) -> Target:
+    where = f"targets[{index}]"
+
+    def fail(what: str, hint: str, key: str | None = None) -> InputError:
+        row = line_of(item, key) if key is not None else line_of(items, index)
+        return InputError(what, hint, file=path, row=row,
+                          column=f"{where}.{key}" if key else where)
+
+    if not isinstance(item, MappingNode) or not isinstance(item.get("id"), str):
+        raise fail("each target needs an id", "write - id: sewage")
+    check_keys(item, _TARGET_KEYS, where, path)
+    if item.get("compare") not in COMPARES:
+        raise fail("compare must be '>=' or '<='", "write compare: '>='", "compare")
+    number = item.get("target")
+    if isinstance(number, bool) or not isinstance(number, int | float) or not (
+            math.isfinite(number) and number > 0):
+        raise fail("target must be a positive number", "write e.g. target: 90", "target")
+    city = item.get("city")
+    if city is not None and (isinstance(city, bool) or not isinstance(city, int | float)
+                             or not math.isfinite(city)):
+        raise fail(f"city must be a number, got {city!r}", "write e.g. city: 80", "city")
+    value = item.get("value")
+    if not isinstance(value, Mapping):
+        raise fail("value must be a column or a derivation", "write value: {column: x}", "value")
+    parsed = parse_source(value, where=lambda what, hint: fail(what, hint, "value"))
+    label = (read_label(item["label"], file=path, row=line_of(item, "label"),
+                        column=f"{where}.label")
+             if "label" in item else {"zh": item["id"], "en": item["id"]})
+    return Target(id=item["id"], label=label, unit=str(item.get("unit", "")),
+                  compare=item["compare"], target=float(number), value=parsed,
+                  city=None if city is None else float(city),
+                  source=str(item.get("source", default_source)))
+
+
+def target_values(targets: Sequence[Target] | Targets,
+                  table: CandidateTable) -> dict[str, np.ndarray]:
+    """Each target's value for every town (NaN where it cannot be computed)."""
+
+    def column(name: str) -> np.ndarray:
+        try:
+            return table.numeric(name, signed=True)
+        except InputError:  # a missing column or a bad cell: no value, shown as a gap
+            return np.full(len(table.ids), np.nan)
+
+    return {t.id: values_or_nan(t.value, column, len(table.ids)) for t in targets}

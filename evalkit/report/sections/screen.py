@@ -1,0 +1,50 @@
+"""七、设置标准审查: every national or local rule against every town, and who is screened out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evalkit.report.sections.view import View
+from evalkit.report.text import MAX_TABLE_TOWNS, chunks, digits_for, fmt_num, label_text, relation
+
+
+def build(v: View) -> dict[str, Any] | None:
+    """The screen table (rules × towns, pass/fail/n.a.) and the towns excluded before selecting."""
+    screen = v.report.screen
+    selection = v.report.selection
+    excluded = [] if selection is None else list(selection.excluded)
+    if screen is None and not excluded:
+        return None
+    tables = []
+    skipped = 0
+    if screen is not None:
+        ids = list(v.matrix.ids)
+        # A rule outside every town's band (e.g. another density band) says nothing here.
+        checks = [c for c in screen.checks
+                  if any(o.status != "n/a" for o in c.towns.values())]
+        skipped = len(screen.checks) - len(checks)
+        for chunk in chunks(ids, MAX_TABLE_TOWNS):
+            rows = []
+            for check in checks:
+                rule = check.rule
+                digits = digits_for([o.value for o in check.towns.values() if o.value is not None])
+                cells = []
+                for town in chunk:
+                    outcome = check.towns.get(town)
+                    status = outcome.status if outcome is not None else "n/a"
+                    cells.append({"status": status, "text": "—" if status == "n/a"
+                                  else fmt_num(outcome.value if outcome else None, digits)})
+                rows.append({
+                    "label": label_text(rule.label, v.lang, rule.id),
+                    "rule": f"{relation(rule.compare)} {fmt_num(rule.threshold, 2)}",
+                    "source": rule.source, "applied": check.applied,
+                    "band": rule.applies_when.describe() if rule.applies_when else "",
+                    "cells": cells,
+                })
+            tables.append({"columns": [v.name(i, short=True) for i in chunk], "rows": rows})
+    return {
+        "tables": tables, "file": screen.file if screen is not None else "", "skipped": skipped,
+        "applied": list(screen.applied) if screen is not None else [],
+        "excluded": [{"name": v.name(x.id), "reason": v.reason(x.reason, x.reason_zh)}
+                     for x in excluded],
+    }

@@ -1,0 +1,235 @@
+"""What every section builder shares: the report, its language, names, units, charts.
+
+A :class:`View` is one document in one language being built.  Section
+builders (one module per section) take the view and return that section's
+view model, a plain mapping the template reads; ``view["ranking"]`` builds
+another section's model once, on first use, so a builder can rely on it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
+from typing import Any
+
+from markupsafe import Markup
+
+from evalkit.report.document import Report
+from evalkit.report.fetcher import Chart
+from evalkit.report.text import Text, css_string, fmt_date, fmt_num, label_text, strings
+from evalkit.version import __version__
+
+Builder = Callable[["View"], Any]
+"""A section builder: the view in, the section's view model out."""
+
+
+class View:
+    """One document of a report in one language, as its sections are built.
+
+    ``builders`` maps the name of each view model (a template variable) to
+    its builder; ``town`` is the town of a town report.  Charts are drawn by
+    ``executor``'s workers when one is given, while the page is laid out.
+    """
+
+    def __init__(self, report: Report, lang: str, builders: Mapping[str, Builder], *,
+                 town: str | None = None, executor: Executor | None = None) -> None:
+        self.report = report
+        self.lang = lang
+        self.t: Text = strings(lang)
+        self.evaluation = report.evaluation
+        self.matrix = report.evaluation.matrix
+        self.criteria = report.evaluation.criteria
+        self.fonts = report.cjk_fonts()
+        self.town = town
+        self.executor = executor
+        self.charts: list[Chart] = []
+        self._builders = builders
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        """The view model ``name``, built on first use."""
+        if name not in self._built:
+            self._built[name] = self._builders[name](self)
+        return self._built[name]
+
+    def models(self) -> dict[str, Any]:
+        """Every view model of the document, by name."""
+        return {name: self[name] for name in self._builders}
+
+    @property
+    def town_index(self) -> int:
+        """Position of the town report's town in the decision matrix."""
+        if self.town is None:
+            raise ValueError("not a town report")
+        return self.matrix.ids.index(self.town)
+
+    # -- names ------------------------------------------------------------
+
+    def name(self, town_id: str, *, short: bool = False) -> str:
+        """A town's name: Chinese, or in English 'Qingshan (青山镇)' (Chinese kept)."""
+        if town_id not in self.matrix.ids:
+            return town_id
+        i = self.matrix.ids.index(town_id)
+        zh, en = self.matrix.names[i], self.matrix.names_en[i]
+        if self.lang == "zh" or not en:
+            return zh
+        return en if short else f"{en} ({zh})"
+
+    def names(self, ids: Iterable[str], *, short: bool = False) -> str:
+        joiner = "、" if self.lang == "zh" else ", "
+        return joiner.join(self.name(i, short=short) for i in ids)
+
+    def family_label(self, family_id: str) -> str:
+        try:
+            return self.criteria.family(family_id).label(self.lang)
+        except StopIteration:
+            return family_id
+
+    def indicator_label(self, indicator_id: str) -> str:
+        try:
+            return self.criteria.indicator(indicator_id).label(self.lang)
+        except StopIteration:
+            return indicator_id
+
+    def item_label(self, item: str) -> str:
+        """An AHP item: an indicator's or a family's label."""
+        if item in self.matrix.indicator_ids:
+            return self.indicator_label(item)
+        if item in {f.id for f in self.criteria.families}:
+            return self.family_label(item)
+        return item
+
+    def matrix_label(self, name: str) -> str:
+        """An AHP matrix by its name (``families``, ``indicators.<family>``) in words."""
+        if name == "families":
+            return self.t["ahp_families_matrix"]
+        if name.startswith("indicators."):
+            return self.t("ahp_family_matrix", family=self.family_label(name.split(".", 1)[1]))
+        return name
+
+    def method_name(self, method: str) -> str:
+        return self.t.get(f"method_{method}", method)
+
+    def ri_table_name(self, table: Any) -> str:
+        """An RI table as cited: "Saaty (1980)", not its identifier."""
+        return self.t.get(f"ri_{table}", str(table))
+
+    def normalization_name(self, name: Any) -> str:
+        return self.t.get(f"normalization_{name}", str(name))
+
+    def method_text(self) -> str:
+        """The weighting used for the ranking, in words."""
+        t, w = self.t, self.evaluation.weights
+        options = dict(w.options)
+        if w.method == "combined":
+            objective = w.details.get("objective")
+            objective_name = self.method_name(getattr(objective, "method", "entropy"))
+            ahp_text = self._ahp_text(options)
+            if options.get("combination", "linear") == "linear":
+                alpha = float(options.get("alpha", 0.5))
+                return t("method_combined_linear", alpha=f"{alpha:g}", beta=f"{1 - alpha:g}",
+                         ahp=ahp_text, objective=objective_name)
+            return t("method_combined_product", ahp=ahp_text, objective=objective_name)
+        if w.method == "ahp":
+            return self._ahp_text(options)
+        return self.method_name(w.method)
+
+    def _ahp_text(self, options: Mapping[str, Any]) -> str:
+        judged = self.report.ahp
+        priority = str(options.get("priority", "eigenvector"))
+        return self.t("method_ahp_detail", experts=len(judged.experts) if judged else "—",
+                      priority=self.t.get(f"priority_{priority}", priority),
+                      ri=self.ri_table_name(options.get(
+                          "ri_table", judged.ri_table if judged else "—")))
+
+    # -- numbers, units and words ------------------------------------------
+
+    def plural(self, key: str, items: Sequence[Any]) -> str:
+        """``key`` or, for a single item, ``key_one`` (English verbs agree; Chinese is alike)."""
+        return f"{key}_one" if len(items) == 1 and f"{key}_one" in self.t else key
+
+    def count(self, value: Any) -> str:
+        """A whole number: "10000" in Chinese prose (as 10000组 is written), "10,000" in English."""
+        text = fmt_num(value, 0)
+        return text.replace(",", "") if self.lang == "zh" else text
+
+    def money(self, value: Any, digits: int = 1) -> str:
+        """An amount in 亿元 as prose: "47.0 亿元", in English "CNY 4.70 billion"."""
+        if self.lang == "en" and isinstance(value, int | float) and math.isfinite(value):
+            return self.t("money", value=fmt_num(value / 10, digits + 1))  # 1 亿 = 0.1 billion
+        return self.t("money", value=fmt_num(value, digits))
+
+    def unit(self, unit: str, empty: str = "—") -> str:
+        """An indicator's unit as written in the criteria file, translated when known."""
+        if not unit:
+            return empty
+        return self.t.get(f"u_{unit}", unit)
+
+    def unit_after_number(self, unit: str) -> str:
+        """A unit to follow a number in prose: "7.27 (10,000 yuan/person)", not "7.27 10,000 …"."""
+        text = self.unit(unit, "")
+        return f"({text})" if text[:1].isdigit() else text
+
+    def unit_label(self, unit: Any) -> str:
+        return self.t.get(f"unit_{unit}", str(unit or ""))
+
+    def solver_status(self, status: Any) -> str:
+        return self.t.get(f"solver_status_{status}", str(status))
+
+    def reason(self, english: str, chinese: str = "") -> str:
+        """An exclusion's reason in the report's language when it has one."""
+        return chinese if self.lang == "zh" and chinese else english
+
+    def selected_ids(self) -> list[str]:
+        """The towns the selection chose (none without a selection)."""
+        selection = self.report.selection
+        return [] if selection is None else list(selection.selected_ids)
+
+    def scenario_label(self, item: str) -> str:
+        """A cost category's or a funding source's label from the selection's scenario."""
+        selection = self.report.selection
+        scenario = selection.scenario if selection is not None else None
+        if scenario is None:
+            return item
+        labels = {c.id: c.label for c in scenario.categories}
+        labels.update({s.id: s.label for s in scenario.sources})
+        return label_text(labels.get(item) or None, self.lang, item)
+
+    # -- charts and shared blocks -------------------------------------------
+
+    def chart(self, draw: Callable[..., str], *args: Any, **kwargs: Any) -> Chart:
+        """A chart drawn by ``draw(*args, **kwargs)`` (a function of :mod:`evalkit.report.charts`)."""
+        chart = Chart(f"chart-{len(self.charts) + 1:02d}.svg", draw, args, kwargs, self.executor)
+        self.charts.append(chart)
+        return chart
+
+    def meta(self, title: str) -> dict[str, Any]:
+        """The cover, running header and document properties."""
+        city = label_text(self.criteria.city.get("name"), self.lang, self.t["city_unknown"])
+        return {
+            "title": title,
+            "city": city,
+            "criteria_label": self.criteria.label(self.lang),
+            "date": fmt_date(self.report.now, self.lang),
+            "timestamp": self.report.now.isoformat(timespec="seconds"),
+            "document_number": self.report.document_number,
+            "version": __version__,
+            "lang": "zh-CN" if self.lang == "zh" else "en",
+            "style": self.style(),
+            "font_name": self.fonts.sans,
+        }
+
+    def style(self) -> Markup:
+        """The per-report CSS: the CJK fonts found and the page-number text."""
+        t = self.t
+        sans, serif = self.fonts.css(self.fonts.sans), self.fonts.css(self.fonts.serif)
+        page = (f"{css_string(t['page_before'])} counter(page) {css_string(t['page_middle'])} "
+                f"counter(pages) {css_string(t['page_after'])}")
+        return Markup(
+            f"html {{ font-family: {serif}; }}\n"
+            f"h1, h2, h3, h4, table, caption, figcaption, .cover, .town-head, .toc, .note, "
+            f".not-run, .summary-box h4, .matrix {{ font-family: {sans}; }}\n"
+            f".math {{ font-family: \"DejaVu Serif\", {serif}; }}\n"
+            f"td.code, span.code, td.hash {{ font-family: \"DejaVu Sans Mono\", {sans}; }}\n"
+            f"@page {{ @bottom-center {{ content: {page}; }} }}\n")
