@@ -8,8 +8,31 @@ with code 2; library users catch the exception and read its fields.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from os import PathLike
+
+
+def invisible(ch: str) -> bool:
+    """A control, format (zero-width, bidi override), separator or unassigned character.
+
+    Such characters cannot be seen, can reorder text (U+202E) or drive a
+    terminal (ESC); ids may not hold them, names may not either.
+    """
+    category = unicodedata.category(ch)
+    return category[0] == "C" or category in ("Zl", "Zp")
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible character written as an escape (``\\n``, ``\\u202e``).
+
+    Used for every message, so that an error is one line, quotes what the
+    file holds, and cannot move the terminal's cursor.
+    """
+    if not any(invisible(ch) for ch in text):
+        return text
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return "".join(named.get(ch) or (f"\\u{ord(ch):04x}" if invisible(ch) else ch) for ch in text)
 
 
 class EvalkitError(Exception):
@@ -47,15 +70,36 @@ class InputError(EvalkitError):
 
     @property
     def message(self) -> str:
+        """``file:row:column: what — hint`` on one line, invisible characters escaped."""
         text = self.what if not self.location else f"{self.location}: {self.what}"
-        return f"{text} — {self.hint}" if self.hint else text
+        return visible(f"{text} — {self.hint}" if self.hint else text)
 
     def __str__(self) -> str:
         return self.message
 
 
 class InfeasibleError(InputError):
-    """A scenario whose limits cannot all be met at once."""
+    """A scenario whose limits cannot all be met at once: the data are fine, no selection fits."""
+
+
+class TimeLimitError(InputError):
+    """The solver stopped at its time limit before finding any selection (none was proven
+    impossible either)."""
+
+
+EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
+    (InfeasibleError, 3),
+    (TimeLimitError, 4),
+    (InputError, 2),
+)
+"""The command line's exit codes, most specific first: 2 the input is wrong (a file, a
+value, an option); 3 the input is fine but no selection meets every limit; 4 the solver
+found no selection within the time limit.  Anything else evalkit raises on purpose is 2."""
+
+
+def exit_code(error: Exception) -> int:
+    """The exit code for an error evalkit raised on purpose (see :data:`EXIT_CODES`)."""
+    return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 2)
 
 
 class SolverError(EvalkitError):

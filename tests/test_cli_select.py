@@ -70,7 +70,7 @@ def test_infeasible_budget_is_diagnosed(tmp_path: Path) -> None:
                                      f"standards: {DEFAULT_SCENARIO.parent / 'standards.yaml'}"),
                         encoding="utf-8")
     code, _, err = run("select", "--scenario", str(scenario))
-    assert code == 2
+    assert code == 3  # the data are fine, but no selection fits (README: exit codes)
     assert err.strip() == (
         f"Error: {scenario}:30:budget.total: no selection of exactly 3 towns meets every limit: "
         "budget.total needs 32.64 亿元 more (120 → 152.64) — loosen these limits by at least the "

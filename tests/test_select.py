@@ -30,7 +30,7 @@ from evalkit.decide.selection import (
     select,
 )
 from evalkit.decide.standards import load_standards, screen
-from evalkit.errors import InfeasibleError, InputError
+from evalkit.errors import InfeasibleError, InputError, TimeLimitError
 from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_SCENARIO
 
 SCENARIO = DEFAULT_SCENARIO
@@ -698,11 +698,11 @@ def test_no_solution_in_time_is_an_error(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", nothing_found)
     scenario = load_scenario(SCENARIO)
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(TimeLimitError) as caught:
         select(sample_input(scenario), scenario, time_limit=2)
     assert str(caught.value) == (
-        "time_limit: the solver found no selection within the time limit of 2 s; the scenario "
-        "may still be feasible — allow more time")
+        "time_limit: no solution found within the time limit of 2 s (the scenario may still have "
+        "one) — allow more time (--time-limit), or try --solver highs")
 
 
 def test_cbc_preprocessing_slip_is_caught() -> None:

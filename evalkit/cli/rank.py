@@ -12,7 +12,7 @@ from evalkit import evaluate, load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
 from evalkit.io.output import csv_bytes, json_bytes, write_atomic, xlsx_bytes
-from evalkit.methods.registry import NORMALIZATIONS, WEIGHTING_METHODS
+from evalkit.methods.registry import ENTROPY_STANDARDIZATIONS, NORMALIZATIONS, WEIGHTING_METHODS
 from evalkit.model.evaluation import Evaluation
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -22,7 +22,7 @@ FORMATS = ("table", "csv", "json", "xlsx")
 @inputs
 @click.option("--weighting", type=click.Choice(list(WEIGHTING_METHODS)),
               help="Weighting method (default: the criteria set's).")
-@click.option("--standardization", type=click.Choice(["raw", "minmax"]),
+@click.option("--standardization", type=click.Choice(list(ENTROPY_STANDARDIZATIONS)),
               help="Entropy only: raw proportions or direction-aware min–max.")
 @click.option("--normalization", type=click.Choice(list(NORMALIZATIONS)),
               help="TOPSIS normalisation (default: the criteria set's, usually vector).")

@@ -116,5 +116,10 @@ def _when(text: str | None) -> datetime | None:
         return moment if moment.tzinfo else moment.astimezone()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (OverflowError, OSError, ValueError):
+            raise InputError(f"{epoch.strip()[:20]!r} is not a time this "
+                             "machine can represent", "give seconds since 1970, e.g. "
+                             "1740794400, or unset it", column="SOURCE_DATE_EPOCH") from None
     return None

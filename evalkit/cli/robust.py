@@ -92,6 +92,11 @@ def robust(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
     scenario = None
     if scenario_path is not None or DEFAULT_SCENARIO.exists():
         scenario = load_scenario(shown(scenario_path or DEFAULT_SCENARIO))
+        from evalkit.decide.selection import select_towns  # imports the solver
+
+        # As `evalkit select` does: a scenario no selection fits is exit code 3, not a table
+        # of draws that are all infeasible.
+        select_towns(evaluation, scenario, alternatives=0, why_not=False)
     with _progress(quiet) as report:
         result = robustness(evaluation, scenario=scenario, samples=samples, seed=seed,
                             weight_model=weight_model, concentration=concentration,

@@ -1,4 +1,4 @@
-"""``evalkit validate``: check a criteria set and a candidate table."""
+"""``evalkit validate``: check every input a run will use, and report every problem."""
 
 from __future__ import annotations
 
@@ -6,26 +6,61 @@ from pathlib import Path
 
 import click
 
-from evalkit import load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.model.indicators import build_matrix
+from evalkit.errors import exit_code
 
 
 @cli.command()
 @inputs
-def validate(criteria_path: Path, candidates_path: Path) -> None:
-    """Check that the criteria set and the candidate table can be evaluated.
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Selection scenario to check as well (default: scenario.yaml beside the "
+                   "criteria set, if any).")
+@click.option("--targets", "targets_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Targets file to check as well (default: targets.yaml beside the criteria "
+                   "set, if any).")
+def validate(criteria_path: Path, candidates_path: Path, scenario_path: Path | None,
+             targets_path: Path | None) -> None:
+    """Check the criteria set, the candidate table, the experts' judgments (their
+    consistency too), the weighting options, the scenario and its standards, and
+    the targets: everything rank, weights, select and report would read.
 
-    Reads both files, computes every indicator for every town and reports the
-    first problem with its file, row and column.  Example:
+    Every problem is listed, one line each, with its file, row and column; the
+    exit code is 2 if there is any.  Example:
 
         evalkit validate --candidates candidates/my_towns.xlsx
     """
-    criteria = load_criteria(shown(criteria_path))
-    table = load_candidates(shown(candidates_path))
-    matrix = build_matrix(criteria, table)
-    warn((*table.warnings, *matrix.warnings))
+    from evalkit.decide.checks import check_inputs
+
+    base = criteria_path.parent
+    if scenario_path is None and (base / "scenario.yaml").is_file():
+        scenario_path = base / "scenario.yaml"
+    if targets_path is None and (base / "targets.yaml").is_file():
+        targets_path = base / "targets.yaml"
+    result = check_inputs(shown(criteria_path), shown(candidates_path),
+                          scenario=shown(scenario_path) if scenario_path else None,
+                          targets=shown(targets_path) if targets_path else None)
+    if result.candidates is not None:
+        warn(result.candidates.warnings)
+    warn(result.warnings)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(f"Error: {problem.message}", err=True)
+        count = len(result.problems)
+        if count > 1:
+            click.echo(f"{count} problems found.", err=True)
+        raise SystemExit(max(exit_code(p) for p in result.problems))
+    criteria, table = result.criteria, result.candidates
+    assert criteria is not None and table is not None
     encoding = f", read as {table.encoding}" if table.encoding else ""
-    click.echo(f"OK: {criteria.name} {criteria.version} — {len(criteria.indicators)} indicators "
-               f"in {len(criteria.families)} families; {table.path}: {len(table)} towns{encoding}.")
+    lines = [f"OK: {criteria.name} {criteria.version} — {len(criteria.indicators)} indicators "
+             f"in {len(criteria.families)} families; {table.path}: {len(table)} towns{encoding}."]
+    if result.experts:
+        lines.append(f"judgments: {result.experts} experts, every matrix consistent.")
+    if result.scenario is not None:
+        screens = len(result.scenario.screens)
+        lines.append(f"scenario: {result.scenario.path} ({screens} screen rule"
+                     f"{'' if screens == 1 else 's'}) fits the table.")
+    if result.targets is not None:
+        lines.append(f"targets: {result.targets.path}: {len(result.targets)} targets.")
+    click.echo("\n".join(lines))

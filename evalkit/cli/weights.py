@@ -15,8 +15,9 @@ from evalkit import load_candidates, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
 from evalkit.io.output import json_bytes
-from evalkit.methods.registry import WEIGHTING_METHODS
+from evalkit.methods.registry import ENTROPY_STANDARDIZATIONS, WEIGHTING_METHODS
 from evalkit.methods.weighting import compute_weights, weights_report
+from evalkit.model.evaluation import weighting_spec
 from evalkit.model.indicators import build_matrix
 
 
@@ -24,13 +25,15 @@ from evalkit.model.indicators import build_matrix
 @inputs
 @click.option("--weighting", type=click.Choice(list(WEIGHTING_METHODS)),
               help="Weighting method (default: the criteria set's).")
+@click.option("--standardization", type=click.Choice(list(ENTROPY_STANDARDIZATIONS)),
+              help="Entropy only: raw proportions or direction-aware min–max.")
 @click.option("--allow-inconsistent", is_flag=True,
               help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def weights(criteria_path: Path, candidates_path: Path, weighting: str | None,
-            allow_inconsistent: bool, fmt: str, lang: str) -> None:
+            standardization: str | None, allow_inconsistent: bool, fmt: str, lang: str) -> None:
     """Show the indicator weights, each expert's consistency and suggested revisions.
 
     Example: the experts' AHP weights alone, as JSON:
@@ -39,11 +42,8 @@ def weights(criteria_path: Path, candidates_path: Path, weighting: str | None,
     """
     criteria = load_criteria(shown(criteria_path))
     matrix = build_matrix(criteria, load_candidates(shown(candidates_path)))
-    spec = criteria.weighting
-    options = dict(spec.options)
-    if allow_inconsistent:
-        options["allow_inconsistent"] = True
-    spec = type(spec)(weighting or spec.method, options, spec.base_dir, spec.source)
+    spec = weighting_spec(criteria, weighting=weighting, standardization=standardization,
+                          options={"allow_inconsistent": True} if allow_inconsistent else None)
     result = compute_weights(matrix, spec)
     report = weights_report(matrix, result)
     warn((*matrix.warnings, *result.warnings))

@@ -42,6 +42,7 @@ import numpy as np
 
 from evalkit.decide.standards import Rule, Standards, load_standards
 from evalkit.errors import InputError
+from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import (
     MappingNode,
     check_keys,
@@ -256,18 +257,17 @@ class _Reader:
         """A finite number ≥ ``minimum``; ``None`` allowed when ``allow_none``."""
         if value is None and allow_none:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-            value
-        ):
+        number = as_number(value)
+        if number is None:
             none = " or null for no limit" if allow_none else ""
             raise self.fail(f"{what} must be a number, got {value!r}",
                             f"write a number{' in ' + unit if unit else ''}{none}", key)
-        if value < minimum:
+        if number < minimum:
             adjective = "negative" if minimum == 0 else f"below {minimum:g}"
-            raise self.fail(f"{what} must not be {adjective} (got {value:g})",
+            raise self.fail(f"{what} must not be {adjective} (got {number:g})",
                             f"give a number ≥ {minimum:g}{' ' + unit if unit else ''}"
                             + (", or null for no limit" if allow_none else ""), key)
-        return float(value)
+        return number
 
     def mapping(self, data: MappingNode, key: str, allowed: tuple[str, ...]) -> MappingNode | None:
         node = data.get(key.rpartition(".")[2])
@@ -328,7 +328,7 @@ class _Reader:
             name, key = spec.get("name"), "objective.name" if "name" in spec else "objective"
         else:
             name, key = spec, "objective"
-        if name not in OBJECTIVES:
+        if not isinstance(name, str) or name not in OBJECTIVES:
             raise self.fail(f"unknown objective {name!r}", f"use one of: {', '.join(OBJECTIVES)}",
                             key)
         wanted = OBJECTIVES[name].params
@@ -351,9 +351,10 @@ class _Reader:
             return None, 0.0
         total = self.number(node.get("total"), "budget.total", what="the total budget",
                             unit="亿元", allow_none=True)
-        rate = node.get("risk_reserve_rate", 0.0)
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < 1:
-            raise self.fail(f"risk_reserve_rate must be at least 0 and below 1, got {rate!r}",
+        given = node.get("risk_reserve_rate", 0.0)
+        rate = as_number(given)
+        if rate is None or not 0 <= rate < 1:
+            raise self.fail(f"risk_reserve_rate must be at least 0 and below 1, got {given!r}",
                             "write a share such as 0.05 for 5%", "budget.risk_reserve_rate")
         if rate > 0 and total is None:
             raise self.fail("a risk reserve needs a total budget to be set aside from",
@@ -461,7 +462,7 @@ class _Reader:
             convert_in = []
             for i, year in enumerate(convert_node):
                 key = f"phasing.convert_in[{i}]"
-                if year not in limits:
+                if not isinstance(year, int) or isinstance(year, bool) or year not in limits:
                     raise self.fail(f"conversion year {year!r} is not a budget year",
                                     f"use one of {', '.join(map(str, years))}, or add it to "
                                     "phasing.years", key)
@@ -528,7 +529,8 @@ class _Reader:
         standards_path = self.path.parent / (file or "standards.yaml")
         standards = load_standards(standards_path)
         for i, name in enumerate(names):
-            if name not in standards.rules and name not in standards.rule_sets:
+            if not isinstance(name, str) or (name not in standards.rules
+                                             and name not in standards.rule_sets):
                 raise self.fail(f"screen {name!r} is not a rule or rule set of {standards_path}",
                                 f"use one of: {', '.join(standards.names())}", f"screens[{i}]")
         return standards, standards.resolve([str(n) for n in names])

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.errors import InputError
+from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import (
     MappingNode,
     SequenceNode,
@@ -154,9 +155,12 @@ def screen(frame: pd.DataFrame, rules: Sequence[Rule]) -> dict[str, tuple[str, s
 
 def source_values(source: Source, frame: pd.DataFrame) -> np.ndarray:
     """Evaluate a :class:`~evalkit.model.derive.Source` on a frame; NaN where it cannot be computed."""
-    return values_or_nan(
-        source, lambda name: pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float),
-        len(frame))
+    def column(name: str) -> np.ndarray:
+        if name not in frame.columns:  # a rule the scenario does not apply may read any column
+            return np.full(len(frame), np.nan)
+        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+
+    return values_or_nan(source, column, len(frame))
 
 
 def check_columns(rules: Sequence[Rule], frame: pd.DataFrame, standards: Standards) -> None:
@@ -215,7 +219,7 @@ def load_standards(path: str | Path) -> Standards:
             raise InputError(f"rule set {name!r} must be a non-empty list of rule ids",
                              "write e.g.  [rule_a, rule_b]", file=path, row=row, column=key)
         for i, member in enumerate(members):
-            if member not in rules:
+            if not isinstance(member, str) or member not in rules:
                 raise InputError(f"rule set {name!r} names unknown rule {member!r}",
                                  f"use one of: {', '.join(rules)}", file=path,
                                  row=line_of(members, i), column=f"{key}[{i}]")
@@ -251,15 +255,13 @@ def _parse_rule(node: Any, key: str, row: int | None, path: Path) -> Rule:
                    "write  scope: national  or  scope: local", "scope")
     value = _parse_value(node["value"], f"{key}.value", line_of(node, "value"), path)
     compare = node["compare"]
-    if compare not in COMPARISONS:
+    if not isinstance(compare, str) or compare not in COMPARISONS:
         raise fail(f"compare must be one of {', '.join(COMPARISONS)}, got {compare!r}",
                    'write  compare: ">="', "compare")
-    threshold = node["threshold"]
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not np.isfinite(
-        threshold
-    ):
-        raise fail(f"threshold must be a number, got {threshold!r}", "write e.g.  threshold: 65",
-                   "threshold")
+    threshold = as_number(node["threshold"])
+    if threshold is None:
+        raise fail(f"threshold must be a number, got {node['threshold']!r}",
+                   "write e.g.  threshold: 65", "threshold")
     band = None
     if "applies_when" in node:
         band = _parse_band(node["applies_when"], f"{key}.applies_when",
@@ -293,10 +295,11 @@ def _parse_band(spec: Any, key: str, row: int | None, path: Path) -> Band:
     ends: dict[str, float | None] = {}
     for end in ("at_least", "below"):
         bound = spec.get(end)
-        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | float)):
+        number = None if bound is None else as_number(bound)
+        if bound is not None and number is None:
             raise InputError(f"{end} must be a number, got {bound!r}", f"write  {end}: 400",
                              file=path, row=line_of(spec, end), column=f"{key}.{end}")
-        ends[end] = None if bound is None else float(bound)
+        ends[end] = number
     if ends["at_least"] is None and ends["below"] is None:
         raise InputError("applies_when needs at_least and/or below",
                          "write e.g.  at_least: 400", file=path, row=row, column=key)

@@ -21,14 +21,24 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from evalkit.errors import InputError
+from evalkit.errors import InputError, invisible, visible
+from evalkit.io.files import check_input_file
+from evalkit.io.numbers import all_plain, parse_number
 
 ID_COLUMN = "id"
 NAME_COLUMN = "name"
 NAME_EN_COLUMN = "name_en"
 TEXT_COLUMNS = (ID_COLUMN, NAME_COLUMN, NAME_EN_COLUMN)
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+MAX_TOWNS = 200_000
+"""Most towns a table may hold."""
+MAX_TEXT = 100
+"""Longest id or name, in characters (the longest town names are about 15)."""
+MAX_BYTES = 256 * 2**20
+"""Largest candidate file read (a table of 40,000 towns is about 10 MiB)."""
+
+_NON_FINITE = re.compile(r"[+-]?(inf|infinity|nan|\d*\.?\d+e\+?\d{3,})", re.IGNORECASE)
+"""Text that names a non-finite value, or a number too large to hold (1e400)."""
 
 
 @dataclass(frozen=True)
@@ -121,18 +131,24 @@ class CandidateTable:
 
     def _parse_cell(self, i: int, column: str, cell: object) -> float:
         if cell is None or (isinstance(cell, str) and not cell.strip()):
+            formula = (formula_without_value(self.path, self.rows[i], column)
+                       if self.path.suffix.lower() in (".xlsx", ".xlsm") else None)
+            if formula is not None:
+                raise self._cell_error(i, column, f"a formula with no saved value: {formula!r}",
+                                       "open the workbook in Excel and save it, or paste the "
+                                       "values in place of the formulas")
             raise self._cell_error(i, column, "empty cell", "fill in the value")
         if isinstance(cell, int | float) and not isinstance(cell, bool):
             value = float(cell)
         else:
-            text = unicodedata.normalize("NFKC", str(cell)).strip()
-            if _THOUSANDS.match(text):
-                text = text.replace(",", "")
-            try:
-                value = float(text)
-            except ValueError:
+            parsed = parse_number(str(cell))
+            if parsed is None:
+                if _NON_FINITE.fullmatch(str(cell).strip()):
+                    raise self._cell_error(i, column, f"not a finite number: {str(cell)!r}",
+                                           "write a plain number such as 12.5")
                 raise self._cell_error(i, column, f"text in a number: {str(cell)!r}",
-                                       "write a plain number such as 12.5") from None
+                                       "write a plain number such as 12.5")
+            value = parsed
         if not math.isfinite(value):
             raise self._cell_error(i, column, f"not a finite number: {str(cell)!r}",
                                    "write a plain number such as 12.5")
@@ -147,10 +163,11 @@ def _parse_plain(cells: list[Any]) -> np.ndarray | None:
     """A column parsed in one pass when every cell is a plain finite number, else ``None``.
 
     Only text or numbers qualify (``float(True)`` would hide a bad cell), and
-    ``float`` accepts a subset of what :meth:`CandidateTable._parse_cell`
-    does, with the same value, so the result never differs from the careful path.
+    only text that ``float`` reads as :func:`~evalkit.io.numbers.parse_number`
+    does (:func:`~evalkit.io.numbers.all_plain`), so the result never differs
+    from the careful path.
     """
-    if not set(map(type, cells)) <= {str, float, int}:
+    if not set(map(type, cells)) <= {str, float, int} or not all_plain(cells):
         return None
     try:
         values = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
@@ -162,10 +179,7 @@ def _parse_plain(cells: list[Any]) -> np.ndarray | None:
 def load_candidates(path: str | Path) -> CandidateTable:
     """Read a candidate table from CSV (any common Chinese encoding) or XLSX."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("candidate file not found", "check the path", file=path)
-    if not path.is_file():
-        raise InputError("not a file", "give a .csv or .xlsx file", file=path)
+    check_input_file(path, "candidate file", MAX_BYTES)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         header, header_row, body, rows = _read_xlsx(path)
@@ -182,7 +196,12 @@ def decode_text(path: Path) -> tuple[str, Encoding]:
     """Decode a text file as UTF-8 (with or without BOM) or GB18030."""
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), Encoding("UTF-8 with BOM")
+        try:
+            return raw[3:].decode("utf-8", errors="strict"), Encoding("UTF-8 with BOM")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"the file starts with a UTF-8 mark but byte {exc.start + 4} is "
+                             "not UTF-8 (GBK text after the mark?)",
+                             "save it from Excel again as 'CSV UTF-8'", file=path) from None
     try:
         return raw.decode("utf-8"), Encoding("UTF-8")
     except UnicodeDecodeError:
@@ -236,26 +255,81 @@ def _read_xlsx(path: Path) -> tuple[list[str], int, list[list[object]], list[int
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
                          "save it again from Excel as .xlsx", file=path) from None
-    sheet = workbook["candidates"] if "candidates" in workbook.sheetnames else workbook.worksheets[0]
     header: list[str] | None = None
     header_row = 0
     body: list[list[object]] = []
     rows: list[int] = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if header is None:
+    try:
+        sheet = _table_sheet(workbook, path)
+        # The used range comes from the cells read, not from the sheet's declared
+        # dimension: one stray cell at XFD1048576 must not mean a million rows of 16,384.
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if header is None:
+                if not any(c is not None and str(c).strip() for c in row):
+                    continue
+                header = ["" if c is None else str(c).strip() for c in row]
+                header_row = number
+                continue
             if not any(c is not None and str(c).strip() for c in row):
                 continue
-            header = ["" if c is None else str(c).strip() for c in row]
-            header_row = number
-            continue
-        if not any(c is not None and str(c).strip() for c in row):
-            continue
-        body.append(list(row))
-        rows.append(number)
-    workbook.close()
+            body.append(list(row))
+            rows.append(number)
+    except InputError:
+        raise
+    except Exception as exc:  # damaged or hostile sheet XML: openpyxl raises many types
+        raise InputError(f"the sheet cannot be read ({type(exc).__name__}: damaged or "
+                         "unsafe XML)", "open it in Excel and save it again as .xlsx",
+                         file=path) from None
+    finally:
+        workbook.close()
     if header is None:
         raise InputError("the first sheet is empty", "put the table on the first sheet", file=path)
     return header, header_row, body, rows
+
+
+def _table_sheet(workbook: Any, path: Path) -> Any:
+    """The sheet named ``candidates``, else the first worksheet (a chart sheet has no cells)."""
+    if "candidates" in workbook.sheetnames:
+        sheet = workbook["candidates"]
+        if hasattr(sheet, "iter_rows"):
+            return sheet
+        raise InputError("the sheet 'candidates' is a chart, not a table",
+                         "put the table on a worksheet named candidates", file=path)
+    if not workbook.worksheets:
+        raise InputError("the workbook has no worksheet (only charts)",
+                         "put the table on the first sheet", file=path)
+    return workbook.worksheets[0]
+
+
+def formula_without_value(path: Path, row: int, column: str) -> str | None:
+    """The formula of a workbook cell that has no saved value, if it has one.
+
+    A workbook written by a program other than Excel (or never saved by it)
+    may hold formulas without their results; read for values only, such a
+    cell is empty.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception:
+        return None
+    try:
+        sheet = _table_sheet(workbook, path)
+        header: list[str] | None = None
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if header is None and any(c is not None and str(c).strip() for c in cells):
+                header = ["" if c is None else str(c).strip() for c in cells]
+            if number == row and header is not None and column in header:
+                index = header.index(column)
+                value = cells[index] if index < len(cells) else None
+                return value if isinstance(value, str) and value.startswith("=") else None
+    except Exception:
+        return None
+    finally:
+        workbook.close()
+    return None
 
 
 def _build(path: Path, header: list[str], header_row: int, body: list[list[object]],
@@ -292,9 +366,13 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
         values = list(values[:width]) + [None] * (width - len(values))
         cleaned.append([None if isinstance(v, str) and not v.strip() else v for v in values])
     cells = pd.DataFrame(cleaned, columns=header, dtype=object)
+    if len(cleaned) > MAX_TOWNS:
+        raise InputError(f"the table has {len(cleaned):,} towns, more than {MAX_TOWNS:,}",
+                         "split the table, or evaluate a shortlist", file=path)
     first_row: dict[str, int] = {}  # id → its row; a dict, so checking duplicates stays O(n)
     for i, value in enumerate(cells[ID_COLUMN]):
         ident = _text(value)
+        _check_text(ident, path, rows[i], ID_COLUMN, "id")
         if not ident:
             raise InputError("empty id", "give every town an id", file=path, row=rows[i],
                              column=ID_COLUMN)
@@ -307,11 +385,16 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
     names = []
     for i, value in enumerate(cells[NAME_COLUMN]):
         name = _text(value)
+        _check_text(name, path, rows[i], NAME_COLUMN, "name")
         if not name:
             raise InputError(f"empty name (town {ids[i]})", "give every town a name",
                              file=path, row=rows[i], column=NAME_COLUMN)
         names.append(name)
-    names_en = [_text(v) for v in cells[NAME_EN_COLUMN]] if NAME_EN_COLUMN in cells else [""] * len(ids)
+    names_en = [""] * len(ids)
+    if NAME_EN_COLUMN in cells:
+        names_en = [_text(v) for v in cells[NAME_EN_COLUMN]]
+        for i, name in enumerate(names_en):
+            _check_text(name, path, rows[i], NAME_EN_COLUMN, "English name")
     if len(ids) < 2:
         raise InputError(f"only {len(ids)} candidate town(s)",
                          "a ranking needs at least two towns", file=path)
@@ -326,3 +409,20 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _check_text(text: str, path: Path, row: int, column: str, what: str) -> None:
+    """An id or a name: visible characters only, and not longer than :data:`MAX_TEXT`.
+
+    Control characters (a newline, ESC), zero-width and bidi-override
+    characters (U+200B, U+202E) would make an id that cannot be seen, break a
+    message over two lines, drive the terminal or reorder a name in the PDF.
+    """
+    hidden = [ch for ch in text if invisible(ch)]
+    if hidden:
+        raise InputError(f"the {what} {visible(text)!r} holds an invisible or control character "
+                         f"(U+{ord(hidden[0]):04X})", f"retype the {what} with visible characters "
+                         "only", file=path, row=row, column=column)
+    if len(text) > MAX_TEXT:
+        raise InputError(f"the {what} is {len(text)} characters long, more than {MAX_TEXT}",
+                         f"shorten the {what}", file=path, row=row, column=column)

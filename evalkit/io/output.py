@@ -11,7 +11,9 @@ import contextlib
 import csv
 import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -19,8 +21,10 @@ from typing import IO, Any
 from evalkit.errors import InputError
 from evalkit.io.jsontext import dumps_indented
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""Text starting with these is run as a formula by spreadsheet programs."""
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "＝", "＋", "－", "＠")
+"""Text starting with these (after any spaces) may be run as a formula or a DDE command by
+a spreadsheet program: OWASP's list, its full-width forms (which Excel also reads as
+formula signs) and the pipe."""
 
 
 def escape_formula(value: Any) -> Any:
@@ -28,7 +32,7 @@ def escape_formula(value: Any) -> Any:
 
     Numbers are left alone (a negative number is data, not a formula).
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -41,7 +45,16 @@ def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
     check and the final link are one atomic step (``os.link`` fails if the
     name exists), so two runs cannot both think they won.
     """
+    if str(path).endswith((os.sep, "/")):
+        raise InputError("the output path ends in a separator, so it names a folder",
+                         "give a file name, e.g. ranking.xlsx", file=str(path))
     path = Path(path)
+    if path.is_dir():
+        raise InputError("the output path is a folder", "give a file name inside it",
+                         file=path)
+    if path.is_symlink() and not path.exists():
+        raise InputError("the output path is a broken symbolic link",
+                         "remove the link or choose another name", file=path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("output directory does not exist", "create it or choose another path",
@@ -116,5 +129,26 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]])
             sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue())
+
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+"""The time stamp written into every workbook, so that the same inputs give the same bytes."""
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same zip (an XLSX is one) with fixed entry times and document-property times."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, body)
+    return out.getvalue()
 

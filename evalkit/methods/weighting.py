@@ -8,8 +8,9 @@ conflicts, the AHP judgments).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,9 @@ from evalkit.methods.ahp.group import combine
 from evalkit.methods.ahp.judgments import ExpertJudgments, load_judgments
 from evalkit.methods.matrix import DecisionMatrix
 from evalkit.methods.registry import (
-    COMBINATION_METHODS,
-    ENTROPY_STANDARDIZATIONS,
-    OBJECTIVE_WEIGHTINGS,
-    PRIORITY_METHODS,
-    RI_TABLES,
     WEIGHTING_METHODS,
 )
-from evalkit.methods.specs import WeightingSpec
-
-ENTROPY_SHIFT = 0.01
-"""Shift added after min–max standardisation so that ln p is defined
-(y'_ij = y_ij + 0.01, a common choice in the Chinese evaluation literature)."""
+from evalkit.methods.specs import ENTROPY_SHIFT, WeightingSpec, check_weighting
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,21 +131,12 @@ def critic_weights(values: np.ndarray, signs: np.ndarray) -> tuple[np.ndarray, d
 def weigh_entropy(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     """Entropy weights with the spec's standardisation and shift (:func:`entropy_weights`)."""
     standardization = spec.options.get("standardization", "minmax")
-    if standardization not in ENTROPY_STANDARDIZATIONS:
-        raise _spec_error(spec, f"unknown entropy standardization {standardization!r}",
-                          f"use {' or '.join(ENTROPY_STANDARDIZATIONS)}", "weighting.standardization",
-                          line_of(spec.options, "standardization"))
     if standardization == "raw" and (matrix.values < 0).any():
         j = int(np.flatnonzero((matrix.values < 0).any(axis=0))[0])
         raise _spec_error(spec, f"raw entropy needs non-negative values; indicator "
                           f"{matrix.indicator_ids[j]!r} has negative ones",
                           "use standardization: minmax")
-    shift = spec.options.get("shift", ENTROPY_SHIFT)
-    if isinstance(shift, bool) or not isinstance(shift, int | float) or not 0 <= shift < np.inf:
-        raise _spec_error(spec, f"entropy shift must be a non-negative number, got {shift!r}",
-                          f"write e.g. shift: {ENTROPY_SHIFT}", "weighting.shift",
-                          line_of(spec.options, "shift"))
-    shift = float(shift)
+    shift = float(spec.options.get("shift", ENTROPY_SHIFT))
     try:
         w, details = entropy_weights(matrix.values, matrix.signs,
                                      standardization=standardization, shift=shift)
@@ -179,38 +162,18 @@ def weigh_critic(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
 
 def weigh_fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     """The spec's own weights, one per indicator, divided by their sum (with a warning)."""
-    given = spec.options.get("weights")
-    if not isinstance(given, Mapping) or not given:
-        raise _spec_error(spec, "fixed weighting needs weights: {indicator_id: weight, ...}",
-                          "list a weight for every indicator", "weighting.weights",
-                          line_of(spec.options, "weights"))
+    given = spec.options["weights"]  # checked by check_weighting: one number ≥ 0 per indicator
     ids = matrix.indicator_ids
-    for key in given:
-        if key not in ids:
-            raise _spec_error(spec, f"weight for unknown indicator {key!r}",
-                              f"use the indicator ids: {', '.join(ids)}", f"weighting.weights.{key}",
-                              line_of(given, key))
-    w = np.empty(len(ids))
-    for j, ident in enumerate(ids):
-        if ident not in given:
-            raise _spec_error(spec, f"no weight for indicator {ident!r}",
-                              "give every indicator a weight (0 to leave it out)",
-                              "weighting.weights", line_of(given, None))
-        value = given[ident]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) \
-                or value < 0:
-            raise _spec_error(spec, f"weight of {ident!r} must be a non-negative number, "
-                              f"got {value!r}", "write e.g. 0.2", f"weighting.weights.{ident}",
-                              line_of(given, ident))
-        w[j] = float(value)
+    w = np.array([float(given[ident]) for ident in ids])
+    # Divided by the largest first: 1e308 + 1e308 would overflow to inf, and every weight to 0.
+    w = w / w.max()
     total = w.sum()
-    if total <= 0:
-        raise _spec_error(spec, "the fixed weights are all zero", "give some indicator a weight",
-                          "weighting.weights", line_of(given, None))
+    stated = math.fsum(float(given[ident]) for ident in ids)
     warnings: tuple[str, ...] = ()
-    if abs(total - 1.0) > 1e-9:
-        warnings = (f"fixed weights summed to {total:g}; they were divided by that sum",)
-    return Weights("fixed", ids, w / total, {}, {"given": w}, warnings)
+    if abs(stated - 1.0) > 1e-9:
+        warnings = (f"fixed weights summed to {stated:g}; they were divided by that sum",)
+    return Weights("fixed", ids, w / total, {},
+                   {"given": np.array([float(given[i]) for i in ids])}, warnings)
 
 
 def _spec_error(spec: WeightingSpec, what: str, hint: str, column: str = "weighting",
@@ -219,7 +182,8 @@ def _spec_error(spec: WeightingSpec, what: str, hint: str, column: str = "weight
     return InputError(what, hint, file=spec.source, row=row, column=column)
 
 
-def _judgment_files(spec: WeightingSpec) -> list[Path]:
+def judgment_files(spec: WeightingSpec) -> list[Path]:
+    """The experts' judgment files ``spec`` names: files, or every ``*.yaml`` of a folder."""
     given = spec.options.get("judgments", "judgments")
     entries = given if isinstance(given, list) else [given]
     files: list[Path] = []
@@ -235,10 +199,12 @@ def _judgment_files(spec: WeightingSpec) -> list[Path]:
             files.append(path)
         else:
             raise _spec_error(spec, f"judgment file or folder {entry!r} not found",
-                              "give the path relative to the criteria file", "weighting.judgments")
+                              "give the path relative to the criteria file", "weighting.judgments",
+                              line_of(spec.options, "judgments"))
     if not files:
-        raise _spec_error(spec, "no judgment files found", "add one YAML file per expert",
-                          "weighting.judgments")
+        raise _spec_error(spec, f"no judgment files (*.yaml) found in {', '.join(map(str, entries))}",
+                          "add one YAML file per expert", "weighting.judgments",
+                          line_of(spec.options, "judgments"))
     return files
 
 
@@ -246,7 +212,7 @@ def expert_judgments(matrix: DecisionMatrix, spec: WeightingSpec) -> tuple[Exper
     """Every expert's judgment file named by ``spec``, checked against ``matrix``'s indicators."""
     families = tuple(dict.fromkeys(matrix.families))
     members = {f: [i.id for i in matrix.indicators if i.family == f] for f in families}
-    return tuple(load_judgments(_shown(path), families, members) for path in _judgment_files(spec))
+    return tuple(load_judgments(_shown(path), families, members) for path in judgment_files(spec))
 
 
 def ahp_judgments(experts: tuple[ExpertJudgments, ...], spec: WeightingSpec) -> AhpWeights:
@@ -267,20 +233,8 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _check_ahp_options(spec: WeightingSpec) -> None:
-    priority = spec.options.get("priority", DEFAULT_METHOD)
-    if priority not in PRIORITY_METHODS:
-        raise _spec_error(spec, f"unknown AHP priority method {priority!r}",
-                          f"use one of {', '.join(PRIORITY_METHODS)}", "weighting.priority")
-    ri_table = spec.options.get("ri_table", DEFAULT_RI_TABLE)
-    if ri_table not in RI_TABLES:
-        raise _spec_error(spec, f"unknown random-index table {ri_table!r}",
-                          f"use one of {', '.join(RI_TABLES)}", "weighting.ri_table")
-
-
 def weigh_ahp(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     """AHP weights from the experts' judgment files the spec names."""
-    _check_ahp_options(spec)
     experts = expert_judgments(matrix, spec)
     result = ahp_judgments(experts, spec)
     values = np.array([result.weights[i] for i in matrix.indicator_ids])
@@ -292,20 +246,9 @@ def weigh_ahp(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
 
 def weigh_combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     """α·AHP + (1 − α)·objective (linear) or w_j ∝ a_j·b_j (multiplicative)."""
-    _check_ahp_options(spec)
-    alpha = spec.options.get("alpha", 0.5)
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 <= alpha <= 1:
-        raise _spec_error(spec, f"alpha must be a number from 0 to 1, got {alpha!r}",
-                          "write e.g. alpha: 0.5", "weighting.alpha")
-    combination = spec.options.get("combination", "linear")
-    if combination not in COMBINATION_METHODS:
-        raise _spec_error(spec, f"unknown combination {combination!r}",
-                          f"use one of {', '.join(COMBINATION_METHODS)}", "weighting.combination")
-    objective_method = spec.options.get("objective", "entropy")
-    if objective_method not in OBJECTIVE_WEIGHTINGS:
-        raise _spec_error(spec, f"objective must be {' or '.join(OBJECTIVE_WEIGHTINGS)}, "
-                          f"got {objective_method!r}",
-                          "write objective: entropy", "weighting.objective")
+    alpha = float(spec.options.get("alpha", 0.5))
+    combination = str(spec.options.get("combination", "linear"))
+    objective_method = str(spec.options.get("objective", "entropy"))
     subjective = weigh_ahp(matrix, spec)
     objective = WEIGHTING_METHODS[objective_method](matrix, spec)
     try:
@@ -327,13 +270,13 @@ def weigh_combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
 
 
 def compute_weights(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
-    """Weights for ``matrix`` by the method ``spec`` names."""
-    try:
-        method = WEIGHTING_METHODS[spec.method]
-    except KeyError:
+    """Weights for ``matrix`` by the method ``spec`` names, its options checked first."""
+    if spec.method not in WEIGHTING_METHODS:
         raise InputError(f"unknown weighting method {spec.method!r}",
-                         f"use one of {', '.join(WEIGHTING_METHODS)}") from None
-    return method(matrix, spec)
+                         f"use one of {', '.join(WEIGHTING_METHODS)}")
+    options = check_weighting(spec.options, spec.method, file=spec.source,
+                              indicator_ids=matrix.indicator_ids)
+    return WEIGHTING_METHODS[spec.method](matrix, replace(spec, options=options))
 
 
 def weights_report(matrix: DecisionMatrix, weights: Weights) -> dict[str, Any]:

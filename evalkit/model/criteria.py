@@ -13,11 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import InputError
+from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, read_label
 from evalkit.methods.matrix import DIRECTIONS
 from evalkit.methods.registry import NORMALIZATIONS, WEIGHTING_METHODS
-from evalkit.methods.specs import RankingSpec, WeightingSpec
+from evalkit.methods.specs import RankingSpec, WeightingSpec, check_weighting
 from evalkit.model.derive import SOURCE_KINDS, Source, parse_source
+
+MAX_INDICATORS = 300
+"""Most indicators a criteria set may have (published systems have 10 to 60)."""
+MAX_FAMILIES = 30
+"""Most indicator families (an AHP matrix beyond 15 items has no published RI)."""
 
 TOP_KEYS = {
     "name", "version", "label", "city", "families", "indicators",
@@ -140,6 +146,11 @@ class _Parser:
                 raise self.error(f"family {family.id!r} has no indicators",
                                  "add indicators to it or remove it",
                                  data["families"], index, f"families[{index}]")
+        for key in ("name", "version"):
+            if (key in data and not isinstance(data[key], str | int | float)) \
+                    or isinstance(data.get(key), bool):
+                raise self.error(f"{key} must be text, got {data[key]!r}",
+                                 f'write {key}: "..."', data, key, key)
         signed = data.get("signed_columns", [])
         if not isinstance(signed, list) or not all(isinstance(c, str) for c in signed):
             raise self.error("signed_columns must be a list of column names",
@@ -153,10 +164,35 @@ class _Parser:
             indicators=indicators,
             weighting=self.weighting(data.get("weighting", {}), data, indicators),
             ranking=self.ranking(data.get("ranking", {}), data),
-            city=dict(data.get("city", {}) or {}),
+            city=self.city(data.get("city"), data),
             signed_columns=frozenset(signed),
             path=self.path,
         )
+
+    def city(self, block: Any, parent: Any) -> dict[str, Any]:
+        """The city block: its name as a label, and the city's own figures as numbers."""
+        if block is None:
+            return {}
+        if not isinstance(block, Mapping):
+            raise self.error("city must be a mapping such as {name: 示例市, gdp: 850}",
+                             "write city: {name: {zh: 示例市, en: Sample City}}", parent, "city",
+                             "city")
+        out: dict[str, Any] = {}
+        for key, value in block.items():
+            if not isinstance(key, str):
+                raise self.error(f"a key of city is {key!r}, not a word", "write keys as words",
+                                 block, key, "city")
+            if key == "name":
+                out[key] = read_label(value, file=self.path, row=line_of(block, key),
+                                      column="city.name")
+            elif isinstance(value, str) and value.strip():
+                out[key] = value
+            elif (number := as_number(value)) is not None:
+                out[key] = number
+            else:
+                raise self.error(f"city.{key} must be text or a number, got {value!r}",
+                                 f"write e.g. city: {{{key}: 850}}", block, key, f"city.{key}")
+        return out
 
     def label(self, value: Any, container: Any, key: Any, keypath: str) -> Label:
         text = read_label(value, file=self.path, row=line_of(container, key), column=keypath,
@@ -167,6 +203,10 @@ class _Parser:
         if not isinstance(items, SequenceNode) or not items:
             raise self.error("families must be a non-empty list", "list the indicator families",
                              parent, "families", "families")
+        if len(items) > MAX_FAMILIES:
+            raise self.error(f"{len(items)} families, more than {MAX_FAMILIES}",
+                             "group the indicators into fewer families", parent, "families",
+                             "families")
         result: list[Family] = []
         for index, item in enumerate(items):
             where = f"families[{index}]"
@@ -188,6 +228,10 @@ class _Parser:
         if not isinstance(items, SequenceNode) or len(items) < 1:
             raise self.error("indicators must be a non-empty list", "list the indicators",
                              parent, "indicators", "indicators")
+        if len(items) > MAX_INDICATORS:
+            raise self.error(f"{len(items)} indicators, more than {MAX_INDICATORS}",
+                             "keep the indicators that matter for the decision", parent,
+                             "indicators", "indicators")
         result: list[Indicator] = []
         for index, item in enumerate(items):
             result.append(self.indicator(item, items, index, family_ids, {i.id for i in result}))
@@ -211,12 +255,12 @@ class _Parser:
                     f"use {', '.join(sorted(INDICATOR_KEYS))} and one of {', '.join(SOURCE_KINDS)}",
                     item, key, f"{where}.{key}")
         family = item.get("family")
-        if family not in family_ids:
+        if not isinstance(family, str) or family not in family_ids:
             raise self.error(f"unknown family {family!r}",
                              f"use one of {', '.join(sorted(family_ids))}", item, "family",
                              f"{where}.family")
         direction = item.get("direction")
-        if direction not in DIRECTIONS:
+        if not isinstance(direction, str) or direction not in DIRECTIONS:
             raise self.error(f"direction must be max or min, got {direction!r}",
                              "write direction: max (more is better) or min (less is better)",
                              item, "direction", f"{where}.direction")
@@ -257,6 +301,8 @@ class _Parser:
             node.key_lines = {k: block.key_lines[k] for k in options}
             node.texts = {k: block.texts[k] for k in options}
             options = node
+        check_weighting(options, method, file=self.path,
+                        indicator_ids=[i.id for i in indicators])
         return WeightingSpec(method, options, self.path.parent, self.path)
 
     def ranking(self, block: Any, parent: Any) -> RankingSpec:

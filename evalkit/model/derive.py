@@ -28,6 +28,7 @@ import numpy as np
 
 from evalkit.errors import InputError
 from evalkit.io.candidates import CandidateTable
+from evalkit.io.numbers import as_number
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,25 @@ DERIVATIONS: dict[str, Derivation] = {
 SOURCE_KINDS = ("column", *DERIVATIONS)
 
 
-def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputError]) -> Source:
+MAX_NESTING = 8
+"""Deepest nesting of derivations in one source (``ratio`` of a ``share`` of …)."""
+
+SMALLEST_DIVISOR = 1e-300
+"""A constant divisor smaller than this (in size) is treated as zero: 1 ÷ 1e-320 overflows."""
+
+
+def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputError],
+                 depth: int = 0) -> Source:
     """Build a :class:`Source` from a mapping holding exactly one source kind.
 
     ``where(what, hint)`` makes an :class:`InputError` located at the
-    indicator in the criteria file.
+    indicator in the criteria file.  Numbers follow the grammar of
+    :mod:`evalkit.io.numbers`; every constant must be finite, a constant
+    divisor not (nearly) zero, and a derivation must read at least one column.
     """
+    if depth > MAX_NESTING:
+        raise where(f"derivations are nested more than {MAX_NESTING} deep",
+                    "write the derivation in fewer steps, or add a column holding the value")
     kinds = [k for k in SOURCE_KINDS if k in spec]
     if len(kinds) != 1:
         found = ", ".join(kinds) or "none"
@@ -121,9 +135,10 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
             "give a column name or one derivation",
         )
     kind = kinds[0]
-    scale = spec.get("scale", 1.0)
-    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0:
-        raise where(f"scale must be a non-zero number, got {scale!r}", "write e.g. scale: 100")
+    scale = as_number(spec.get("scale", 1.0))
+    if scale is None or scale == 0:
+        raise where(f"scale must be a non-zero number, got {spec.get('scale')!r}",
+                    "write e.g. scale: 100")
     body = spec[kind]
     if kind == "column":
         if not isinstance(body, str) or not body:
@@ -143,15 +158,19 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
     for operand in derivation.operands:
         if operand not in body:
             raise where(f"{kind} is missing {operand!r}", f"add {operand}: <column or number>")
-        operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where)
+        operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where, depth)
+    if not any(isinstance(o, Source) for o in operands.values()):
+        raise where(f"{kind} reads no column: every operand is a number",
+                    "name a column of the candidate table in one operand")
     # A constant denominator is the criteria file's mistake: report it here, at its line.
     constant = operands.get(derivation.denominator or "")
     if isinstance(constant, float):
         if kind == "growth" and constant <= 0:
             raise where(f"{kind}.{derivation.denominator} must be positive, got {constant:g}",
                         "use a positive number or a column")
-        if constant == 0:
-            raise where(f"{kind}.{derivation.denominator} must not be 0",
+        if abs(constant) < SMALLEST_DIVISOR:
+            raise where(f"{kind}.{derivation.denominator} must not be 0"
+                        + ("" if constant == 0 else f" (got {constant:g}, too close to it)"),
                         "use a non-zero number or a column")
     params: dict[str, Any] = {}
     for name, expected in derivation.params.items():
@@ -159,28 +178,34 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
             raise where(f"{kind} is missing {name!r}", f"add {name}: ...")
         value = body[name]
         if isinstance(expected, tuple):
-            if value not in expected:
+            if not isinstance(value, str) or value not in expected:
                 raise where(
                     f"{kind}.{name} must be one of {', '.join(expected)}, got {value!r}",
                     f"write {name}: {expected[0]}",
                 )
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            raise where(f"{kind}.{name} must be a number, got {value!r}", f"write {name}: <number>")
-        elif value <= 0:
+            params[name] = value
+            continue
+        number = as_number(value)
+        if number is None:
+            raise where(f"{kind}.{name} must be a number, got {value!r}",
+                        f"write {name}: <number>")
+        if number <= 0:
             raise where(f"{kind}.{name} must be positive, got {value!r}", "use a positive number")
-        params[name] = float(value) if not isinstance(expected, tuple) else value
+        params[name] = number
     return Source(kind, operands, params, float(scale))
 
 
-def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError]) -> Source | float:
+def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError],
+                   depth: int) -> Source | float:
     if isinstance(value, str) and value:
         return Source("column", {}, {"name": value})
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if not np.isfinite(value):
+        number = as_number(value)
+        if number is None:
             raise where(f"{name} must be finite, got {value!r}", "use a number")
-        return float(value)
+        return number
     if isinstance(value, Mapping):
-        return parse_source(value, where=where)
+        return parse_source(value, where=where, depth=depth + 1)
     raise where(
         f"{name} must be a column name, a number or a derivation, got {value!r}",
         "write a column name such as gdp_2022",

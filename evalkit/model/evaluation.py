@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from evalkit.methods.diagnose import Obstacles, obstacle_degrees
 from evalkit.methods.matrix import DecisionMatrix
 from evalkit.methods.ranking import Ranking, topsis
 from evalkit.methods.registry import NORMALIZATIONS, WEIGHTING_METHODS
+from evalkit.methods.specs import WeightingSpec
 from evalkit.methods.weighting import Weights, compute_weights
 from evalkit.model.criteria import CriteriaSet
 from evalkit.model.indicators import build_matrix
@@ -132,6 +134,32 @@ def _plain(options: Any) -> dict[str, Any]:
     return {k: v for k, v in dict(options).items() if isinstance(v, str | int | float | bool)}
 
 
+def weighting_spec(criteria: CriteriaSet, *, weighting: str | None = None,
+                   standardization: str | None = None,
+                   options: Mapping[str, Any] | None = None) -> WeightingSpec:
+    """The criteria set's weighting, with a method, a standardisation or options overridden.
+
+    The criteria file's lines are kept for the options it gives, so an error
+    in them still points at its line.
+    """
+    spec = criteria.weighting
+    if weighting is not None and weighting != spec.method:
+        if weighting not in WEIGHTING_METHODS:
+            raise InputError(f"unknown weighting method {weighting!r}",
+                             f"use one of {', '.join(WEIGHTING_METHODS)}", column="weighting")
+        spec = replace(spec, method=weighting)
+    overrides = dict(options or {})
+    if standardization is not None:
+        overrides["standardization"] = standardization
+    if not overrides:
+        return spec
+    merged = copy.copy(spec.options)  # a MappingNode keeps its lines
+    if not isinstance(merged, dict):
+        merged = dict(merged)
+    merged.update(overrides)
+    return replace(spec, options=merged)
+
+
 def evaluate(criteria: CriteriaSet, candidates: CandidateTable, *,
              weighting: str | None = None, normalization: str | None = None,
              standardization: str | None = None,
@@ -144,16 +172,8 @@ def evaluate(criteria: CriteriaSet, candidates: CandidateTable, *,
     """
     require(criteria, CriteriaSet, "criteria", "pass load_criteria(path)")
     require(candidates, CandidateTable, "candidates", "pass load_candidates(path)")
-    spec = criteria.weighting
-    if weighting is not None and weighting != spec.method:
-        if weighting not in WEIGHTING_METHODS:
-            raise InputError(f"unknown weighting method {weighting!r}",
-                             f"use one of {', '.join(WEIGHTING_METHODS)}")
-        spec = replace(spec, method=weighting)
-    if standardization is not None:
-        spec = replace(spec, options={**spec.options, "standardization": standardization})
-    if weighting_options:
-        spec = replace(spec, options={**spec.options, **weighting_options})
+    spec = weighting_spec(criteria, weighting=weighting, standardization=standardization,
+                          options=weighting_options)
     norm = normalization or criteria.ranking.normalization
     if norm not in NORMALIZATIONS:
         raise InputError(f"unknown normalization {norm!r}", f"use one of {', '.join(NORMALIZATIONS)}")

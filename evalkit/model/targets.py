@@ -8,7 +8,6 @@ in the file is an :class:`~evalkit.errors.InputError` with its line and key.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 
 from evalkit.errors import InputError
 from evalkit.io.candidates import CandidateTable
+from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import (
     MappingNode,
     SequenceNode,
@@ -45,6 +45,7 @@ class Target:
     value: Source
     city: float | None = None
     source: str = ""
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,14 +97,12 @@ def _target(item: Any, items: SequenceNode, index: int, path: Path, default_sour
     check_keys(item, _TARGET_KEYS, where, path)
     if item.get("compare") not in COMPARES:
         raise fail("compare must be '>=' or '<='", "write compare: '>='", "compare")
-    number = item.get("target")
-    if isinstance(number, bool) or not isinstance(number, int | float) or not (
-            math.isfinite(number) and number > 0):
+    number = as_number(item.get("target"))
+    if number is None or number <= 0:
         raise fail("target must be a positive number", "write e.g. target: 90", "target")
-    city = item.get("city")
-    if city is not None and (isinstance(city, bool) or not isinstance(city, int | float)
-                             or not math.isfinite(city)):
-        raise fail(f"city must be a number, got {city!r}", "write e.g. city: 80", "city")
+    city = None if item.get("city") is None else as_number(item["city"])
+    if item.get("city") is not None and city is None:
+        raise fail(f"city must be a number, got {item['city']!r}", "write e.g. city: 80", "city")
     value = item.get("value")
     if not isinstance(value, Mapping):
         raise fail("value must be a column or a derivation", "write value: {column: x}", "value")
@@ -113,8 +112,8 @@ def _target(item: Any, items: SequenceNode, index: int, path: Path, default_sour
              if "label" in item else {"zh": item["id"], "en": item["id"]})
     return Target(id=item["id"], label=label, unit=str(item.get("unit", "")),
                   compare=item["compare"], target=float(number), value=parsed,
-                  city=None if city is None else float(city),
-                  source=str(item.get("source", default_source)))
+                  city=city,
+                  source=str(item.get("source", default_source)), line=line_of(items, index))
 
 
 def target_values(targets: Sequence[Target] | Targets,

@@ -38,14 +38,21 @@ class ReportRun:
 
 
 def town_stems(ids: Sequence[str]) -> dict[str, str]:
-    """File-name parts for town ids, unique even on case-insensitive file systems."""
+    """File-name parts for town ids, unique by construction, even ignoring case.
+
+    A stem already taken (``Ab`` after ``aB``, or a plain id that equals
+    another id's hash) gets ``-2``, ``-3``…; no town's file is ever written
+    over another's.
+    """
     stems: dict[str, str] = {}
-    seen: set[str] = set()
+    taken: set[str] = set()
     for town in ids:
-        stem = safe_stem(town)
-        if stem.lower() in seen:
-            stem = "h" + hashlib.sha256(town.encode("utf-8")).hexdigest()[:12]
-        seen.add(stem.lower())
+        base = safe_stem(town)
+        stem, count = base, 1
+        while stem.lower() in taken:
+            count += 1
+            stem = f"{base}-{count}"
+        taken.add(stem.lower())
         stems[town] = stem
     return stems
 

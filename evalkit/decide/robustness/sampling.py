@@ -170,6 +170,7 @@ def _perturbed_ahp(model: JudgmentModel, rng: np.random.Generator, samples: int,
     if not experts:
         raise InputError("no experts' judgments to perturb", "give at least one judgment file")
     lam = np.array([e.expert.weight for e in experts], dtype=float)
+    lam = lam / lam.max()  # only the ratios count (as in evalkit.methods.ahp.aggregate)
     templates = list(experts[0].matrices())
     stacks = []
     for k, template in enumerate(templates):

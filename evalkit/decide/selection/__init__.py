@@ -87,7 +87,7 @@ from evalkit.errors import SolverError
 
 if TYPE_CHECKING:
     from evalkit.decide.selection.choose import select, select_towns
-    from evalkit.decide.selection.inputs import SelectionInput
+    from evalkit.decide.selection.inputs import SelectionInput, selection_input
     from evalkit.decide.selection.result import (
         Alternative,
         CategoryFinancing,
@@ -103,6 +103,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "select": "choose", "select_towns": "choose", "SelectionInput": "inputs",
+    "selection_input": "inputs",
     **dict.fromkeys(("Alternative", "CategoryFinancing", "ConstraintUse", "Exclusion", "Financing",
                      "Relaxation", "SelectedTown", "SelectionInfeasible", "SelectionResult",
                      "WhyNot"), "result"),
@@ -133,4 +134,5 @@ __all__ = [
     "WhyNot",
     "select",
     "select_towns",
+    "selection_input",
 ]

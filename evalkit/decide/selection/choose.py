@@ -15,7 +15,7 @@ from evalkit.decide.selection.accounts import (
     selected_town,
 )
 from evalkit.decide.selection.explain import diagnose_infeasible, next_best, why_not_chosen
-from evalkit.decide.selection.inputs import SelectionInput
+from evalkit.decide.selection.inputs import SelectionInput, selection_input
 from evalkit.decide.selection.problem import (
     build_problem,
     check_against_table,
@@ -24,7 +24,7 @@ from evalkit.decide.selection.problem import (
 )
 from evalkit.decide.selection.result import CategoryFinancing, SelectionInfeasible, SelectionResult
 from evalkit.decide.selection.solve import Infeasible, Stopped, optimise, tie_break
-from evalkit.errors import InputError, require
+from evalkit.errors import InputError, TimeLimitError, require
 from evalkit.model.evaluation import Evaluation
 
 
@@ -88,9 +88,10 @@ def select(
     except Infeasible:
         raise diagnose_infeasible(problem, solver, time_limit) from None
     except Stopped:
-        raise InputError(
-            f"the solver found no selection within the time limit of {time_limit} s; "
-            "the scenario may still be feasible", "allow more time", column="time_limit",
+        raise TimeLimitError(
+            f"no solution found within the time limit of {time_limit:g} s (the scenario may "
+            "still have one)", "allow more time (--time-limit), or try --solver highs",
+            column="time_limit",
         ) from None
     best = tie_break(problem, best, solver, time_limit)
     best.financing = clean_financing(problem, best)
@@ -125,24 +126,7 @@ def select(
 def select_towns(evaluation: Evaluation, scenario: Scenario, **options: Any) -> SelectionResult:
     """:func:`select` on an evaluation's towns and closeness (the CLI's call).
 
-    Every column the scenario reads (costs, talent, screens) is parsed from
-    the candidate table first, so a bad cell is reported with its row and
-    column.  ``options`` are those of :func:`select`.
+    The towns are prepared by :func:`selection_input`; ``options`` are those
+    of :func:`select`.
     """
-    require(evaluation, Evaluation, "evaluation", "pass the result of evaluate(...)")
-    require(scenario, Scenario, "scenario", "pass load_scenario(path)")
-    table = evaluation.candidates
-    columns = [c.column for c in scenario.categories]
-    if scenario.talent_column:
-        columns.append(scenario.talent_column)
-    for rule in scenario.screens:
-        columns += rule.value.columns()
-        if rule.applies_when is not None:
-            columns += rule.applies_when.value.columns()
-    frame = table.cells.copy()
-    for column in dict.fromkeys(columns):
-        if column in frame.columns:
-            frame[column] = table.numeric(column)
-    closeness = dict(zip(evaluation.matrix.ids, evaluation.ranking.closeness.tolist(), strict=True))
-    towns = SelectionInput.from_frame(frame, closeness, scenario, file=table.path)
-    return select(towns, scenario, **options)
+    return select(selection_input(evaluation, scenario), scenario, **options)

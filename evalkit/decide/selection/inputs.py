@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit.decide.scenario import Scenario
-from evalkit.errors import InputError
+from evalkit.errors import InputError, require
+from evalkit.model.evaluation import Evaluation
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,3 +130,29 @@ class SelectionInput:
             raise InputError(f"no closeness for town {missing[0]!r}",
                              "rank every town of the table before selecting", file=file)
         return cls(ids, names, np.array([scores[t] for t in ids]), costs, need, frame)
+
+
+def selection_input(evaluation: Evaluation, scenario: Scenario) -> SelectionInput:
+    """The towns of an evaluation as the selection model sees them, under ``scenario``.
+
+    Every column the scenario reads (costs, talent, screens) is parsed from
+    the candidate table first, so a bad cell is reported with its row and
+    column; a column the scenario names but the table lacks is an error at
+    the scenario's line.
+    """
+    require(evaluation, Evaluation, "evaluation", "pass the result of evaluate(...)")
+    require(scenario, Scenario, "scenario", "pass load_scenario(path)")
+    table = evaluation.candidates
+    columns = [c.column for c in scenario.categories]
+    if scenario.talent_column:
+        columns.append(scenario.talent_column)
+    for rule in scenario.screens:
+        columns += rule.value.columns()
+        if rule.applies_when is not None:
+            columns += rule.applies_when.value.columns()
+    frame = table.cells.copy()
+    for column in dict.fromkeys(columns):
+        if column in frame.columns:
+            frame[column] = table.numeric(column)
+    closeness = dict(zip(evaluation.matrix.ids, evaluation.ranking.closeness.tolist(), strict=True))
+    return SelectionInput.from_frame(frame, closeness, scenario, file=table.path)

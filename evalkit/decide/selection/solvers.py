@@ -66,10 +66,24 @@ def cbc(prob: pulp.LpProblem, time_limit: float | None, *, preprocess: bool) -> 
             text = stream.read()
     finally:
         os.unlink(log)
+    if time_limit is not None and prob.sol_status != pulp.LpSolutionIntegerFeasible and (
+            "Stopped on time" in text or _wall_seconds(text) >= time_limit):
+        # Stopped by the clock, CBC may still say "infeasible" (its preprocessing, cut short,
+        # reports "Cut generators found to be infeasible"): nothing was proven.
+        if prob.status != pulp.LpStatusOptimal:
+            return "stopped"
     found_bound, found_objective = _CBC_BOUND.search(text), _CBC_OBJECTIVE.search(text)
     if found_bound and found_objective:
         return _float(found_bound.group(1)), _float(found_objective.group(1))
     return None, None
+
+
+_CBC_WALL = re.compile(r"Wallclock seconds\):\s*([0-9.]+)")
+
+
+def _wall_seconds(log: str) -> float:
+    """The longest wall-clock time CBC reports in its log (0 when it gives none)."""
+    return max((float(x) for x in _CBC_WALL.findall(log)), default=0.0)
 
 
 def highs(prob: pulp.LpProblem, time_limit: float | None, *, preprocess: bool) -> Bounds | str:

@@ -31,6 +31,7 @@ __all__ = [
     "MatrixRevision",
     "ahp_weights",
     "check_consistency",
+    "consistency_problems",
 ]
 
 AGGREGATE = "aggregate"
@@ -204,6 +205,18 @@ def _consistency_errors(
             errors.append(InputError(what, hint, file=judgments.file, row=a.matrix.line,
                                      column=a.matrix.name))
     return errors
+
+
+def consistency_problems(
+    judgments: ExpertJudgments,
+    *,
+    method: str = DEFAULT_METHOD,
+    ri_table: str = DEFAULT_RI_TABLE,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[InputError]:
+    """Every inconsistent matrix of one expert, each as its own error (for ``evalkit validate``)."""
+    return _consistency_errors(judgments, _expert_assessments(judgments, method, ri_table,
+                                                              threshold), threshold)
 
 
 def _raise_first(errors: Sequence[InputError]) -> None:

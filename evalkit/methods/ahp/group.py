@@ -34,11 +34,12 @@ def aggregate(
         )
     k = stack.shape[0]
     lam = np.ones(k) if expert_weights is None else np.asarray(expert_weights, dtype=float)
-    if lam.shape != (k,) or not np.all(np.isfinite(lam)) or np.any(lam < 0) or lam.sum() <= 0:
+    if lam.shape != (k,) or not np.all(np.isfinite(lam)) or np.any(lam < 0) or not lam.any():
         raise InputError(
             f"expert weights {[float(x) for x in np.ravel(lam)]} do not fit {k} experts",
             "give one non-negative weight per expert, not all zero",
         )
+    lam = lam / lam.max()  # only the ratios count: 1e308 + 1e308 must not overflow
     answered = ~np.isnan(stack) & (lam[:, None, None] > 0)
     weight = np.where(answered, lam[:, None, None], 0.0)
     total = weight.sum(axis=0)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from evalkit.errors import InputError
+from evalkit.io.numbers import as_number, parse_number
 from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, text_of
 from evalkit.methods.ahp.completion import comparison_groups
 from evalkit.methods.ahp.scale import (
@@ -228,17 +228,8 @@ class _Reader:
     def number(self, node: _Node, path: str, what: str, hint: str) -> float:
         """A positive number written as 3, 0.5 or "1/3" — never evaluated as code."""
         raw, text = node.value, node.text
-        value: float | None = None
-        if isinstance(raw, bool) or raw is None:
-            value = None
-        elif isinstance(raw, int | float):
-            value = float(raw)
-        elif isinstance(raw, str):
-            try:
-                value = float(Fraction(raw))
-            except (ValueError, ZeroDivisionError):
-                value = None
-        if value is None or not math.isfinite(value):
+        value = _ratio(raw) if isinstance(raw, str) else as_number(raw)
+        if value is None:
             if raw is None:
                 problem = f"{what} is empty"
             elif isinstance(raw, list | dict):
@@ -269,6 +260,19 @@ class _Reader:
                 path,
             )
         return value
+
+
+def _ratio(text: str) -> float | None:
+    """``3``, ``0.5``, ``1e0`` or a fraction ``1/3``: each part in the numeric grammar."""
+    top, slash, bottom = text.partition("/")
+    numerator = parse_number(top)
+    if not slash:
+        return numerator
+    denominator = parse_number(bottom)
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    value = numerator / denominator
+    return value if math.isfinite(value) else None
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""The one numeric grammar for table cells and YAML values.
+
+Accepted, after full-width digits and signs (Chinese input methods type
+``１２．５``) are read as their ASCII forms:
+
+- a decimal number: ``12``, ``-3.5``, ``.5``, ``+7.``;
+- with an exponent: ``1e3``, ``2.5E-4`` (also in YAML, where ``1e0`` would
+  otherwise be read as text);
+- with thousands separators in groups of three: ``1,234``, ``12,345.6``.
+
+Refused: anything else — ``1_000``, superscript digits (``5²``), digits of
+other scripts, ``inf``, ``nan``, text around the number, a number too large
+to hold (over about 1.8e308).  YAML booleans are not numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．＋－ｅＥ，", "0123456789.+-eE,")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", re.ASCII)
+
+
+def parse_number(text: str) -> float | None:
+    """The value of ``text`` under the grammar above, or ``None`` when it is not a number.
+
+    Surrounding spaces are ignored.  A finite result is guaranteed.
+    """
+    cleaned = text.translate(_FULL_WIDTH).strip()
+    if _GROUPED.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif not _NUMBER.fullmatch(cleaned):
+        return None
+    value = float(cleaned)
+    return value if math.isfinite(value) else None
+
+
+def as_number(value: Any) -> float | None:
+    """A YAML value as a finite number: an int, a float or text in the grammar; else ``None``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return parse_number(value)
+    return None
+
+
+_NOT_PLAIN = re.compile(r"[^0-9eE+\-.\s]")
+
+
+def all_plain(cells: list[Any]) -> bool:
+    """True when ``float()`` reads every text cell as :func:`parse_number` would.
+
+    ``float`` also accepts ``1_000``, ``inf``, ``nan`` and digits of other
+    scripts; text made only of ASCII digits, signs, points, spaces and an
+    exponent's ``e`` rules those out (what ``float`` still refuses, such as
+    ``1,234``, goes the careful way).
+    """
+    try:
+        joined = "".join(cells)  # a CSV column is all text: one C-speed join and one search
+    except TypeError:
+        joined = "".join(c for c in cells if isinstance(c, str))
+    return _NOT_PLAIN.search(joined) is None
