@@ -29,14 +29,14 @@ FORMATS = ("table", "csv", "json", "xlsx")
 @click.option("--allow-inconsistent", is_flag=True,
               help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", "-o", type=click.Path(),
               help="Write to this file instead of the terminal (required for xlsx).")
 @click.option("--overwrite", is_flag=True, help="Replace --output if it exists.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels in the table.")
 def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
          standardization: str | None, normalization: str | None, allow_inconsistent: bool, fmt: str,
-         output: Path | None, overwrite: bool, lang: str) -> None:
+         output: str | None, overwrite: bool, lang: str) -> None:
     """Rank the candidate towns by TOPSIS closeness, with weights and obstacles.
 
     Example: rank the sample with CRITIC weights and save a spreadsheet:

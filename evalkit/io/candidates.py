@@ -253,8 +253,16 @@ def _read_xlsx(path: Path) -> tuple[list[str], int, list[list[object]], list[int
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
-                         "save it again from Excel as .xlsx", file=path) from None
+        if type(exc).__name__ == "BadZipFile":  # not a workbook at all (text named .xlsx)
+            raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
+                             "save it again from Excel as .xlsx", file=path) from None
+        if _has_chart_sheets(path):
+            raise InputError(f"the workbook has a chart sheet this reader cannot open "
+                             f"({type(exc).__name__})", "copy the table into a workbook "
+                             "without chart sheets (a sheet named candidates)", file=path) from None
+        raise InputError(f"the workbook cannot be read ({type(exc).__name__}: damaged or "
+                         "unsafe XML, or not a workbook)", "open it in Excel and save it again "
+                         "as .xlsx", file=path) from None
     header: list[str] | None = None
     header_row = 0
     body: list[list[object]] = []
@@ -278,14 +286,24 @@ def _read_xlsx(path: Path) -> tuple[list[str], int, list[list[object]], list[int
     except InputError:
         raise
     except Exception as exc:  # damaged or hostile sheet XML: openpyxl raises many types
-        raise InputError(f"the sheet cannot be read ({type(exc).__name__}: damaged or "
-                         "unsafe XML)", "open it in Excel and save it again as .xlsx",
-                         file=path) from None
+        raise InputError(f"the workbook cannot be read ({type(exc).__name__}: damaged or "
+                         "unsafe XML, or not a workbook)", "open it in Excel and save it again "
+                         "as .xlsx", file=path) from None
     finally:
         workbook.close()
     if header is None:
         raise InputError("the first sheet is empty", "put the table on the first sheet", file=path)
     return header, header_row, body, rows
+
+
+def _has_chart_sheets(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith("xl/chartsheets/") for n in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _table_sheet(workbook: Any, path: Path) -> Any:
@@ -420,7 +438,7 @@ def _check_text(text: str, path: Path, row: int, column: str, what: str) -> None
     """
     hidden = [ch for ch in text if invisible(ch)]
     if hidden:
-        raise InputError(f"the {what} {visible(text)!r} holds an invisible or control character "
+        raise InputError(f"the {what} '{visible(text)}' holds an invisible or control character "
                          f"(U+{ord(hidden[0]):04X})", f"retype the {what} with visible characters "
                          "only", file=path, row=row, column=column)
     if len(text) > MAX_TEXT:

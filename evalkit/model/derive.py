@@ -28,7 +28,7 @@ import numpy as np
 
 from evalkit.errors import InputError
 from evalkit.io.candidates import CandidateTable
-from evalkit.io.numbers import as_number
+from evalkit.io.numbers import as_number, parse_number
 
 
 @dataclass(frozen=True)
@@ -197,9 +197,9 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
 
 def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError],
                    depth: int) -> Source | float:
-    if isinstance(value, str) and value:
+    if isinstance(value, str) and value and parse_number(value) is None:
         return Source("column", {}, {"name": value})
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
         number = as_number(value)
         if number is None:
             raise where(f"{name} must be finite, got {value!r}", "use a number")
