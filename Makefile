@@ -17,7 +17,7 @@ run: setup sysdeps-run
 	$(BIN)/evalkit validate
 	$(BIN)/evalkit rank
 	$(BIN)/evalkit select
-	$(BIN)/evalkit report --lang zh --lang en --no-towns
+	$(BIN)/evalkit report --lang zh --lang en --no-towns --format both --document all
 
 test: setup sysdeps-test
 	$(BIN)/python -m pytest

@@ -34,7 +34,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import ROOT, medians, run_child
+from bench import ROOT, medians, note, run_child
 
 RUNS = 3
 TARGET_SECONDS = 5.0  # the five-town summary
@@ -55,6 +55,7 @@ def run() -> list[dict[str, Any]]:
 
 
 def _in_child(case: str) -> dict[str, Any]:
+    note(f"report: {case}")
     command = [sys.executable, str(Path(__file__).resolve()), "--child", case]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:

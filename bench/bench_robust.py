@@ -56,6 +56,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 def _in_child(samples: int, towns: int, repeats: int, loop_samples: int) -> dict[str, Any]:
+    from bench import note
+
+    note(f"robust, {samples:,} samples × {towns:,} towns")
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(samples), str(towns),
                str(repeats), str(loop_samples)]
     child = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)

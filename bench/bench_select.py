@@ -82,6 +82,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
 
 def _in_child(towns: int, repeats: int, solver: str = "cbc") -> dict[str, Any]:
+    from bench import note
+
+    note(f"select, {towns:,} towns")
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(towns), str(repeats),
                solver]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)

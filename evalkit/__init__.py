@@ -24,8 +24,10 @@ from evalkit.version import __version__
 
 if TYPE_CHECKING:
     from evalkit.io.candidates import CandidateTable, load_candidates
+    from evalkit.io.sources import Sources, load_sources
     from evalkit.model.criteria import CriteriaSet, load_criteria
     from evalkit.model.evaluation import Evaluation, evaluate
+    from evalkit.model.provenance import Provenance, table_provenance
 
 _LAZY = {
     "CandidateTable": "evalkit.io.candidates",
@@ -34,6 +36,10 @@ _LAZY = {
     "load_criteria": "evalkit.model.criteria",
     "Evaluation": "evalkit.model.evaluation",
     "evaluate": "evalkit.model.evaluation",
+    "Sources": "evalkit.io.sources",
+    "load_sources": "evalkit.io.sources",
+    "Provenance": "evalkit.model.provenance",
+    "table_provenance": "evalkit.model.provenance",
 }
 
 
@@ -49,8 +55,12 @@ __all__ = [
     "EvalkitError",
     "Evaluation",
     "InputError",
+    "Provenance",
+    "Sources",
     "__version__",
     "evaluate",
     "load_candidates",
     "load_criteria",
+    "load_sources",
+    "table_provenance",
 ]

@@ -96,12 +96,13 @@ def test_unknown_ri_table_and_method_and_size() -> None:
     with pytest.raises(InputError) as e:
         ahp.analyse(CITY, ri_table="saaty2005")
     assert str(e.value) == (
-        "unknown RI table 'saaty2005' — use one of saaty1980, alonso_lamata2006"
+        "unknown RI table 'saaty2005' — use one of saaty1980, alonso_lamata2006, xu1988"
     )
     with pytest.raises(InputError) as e:
         ahp.analyse(CITY, method="arithmetic")
     assert str(e.value) == (
-        "unknown priority method 'arithmetic' — use one of eigenvector, geometric_mean"
+        "unknown priority method 'arithmetic' — use one of eigenvector, geometric_mean, "
+        "sum_product"
     )
     with pytest.raises(InputError) as e:
         ahp.analyse(np.ones((11, 11)))
@@ -426,7 +427,8 @@ def test_combine_errors() -> None:
     with pytest.raises(InputError) as e:
         ahp.combine({"x": 1.0}, {"x": 1.0}, "additive")
     assert str(e.value) == (
-        "unknown combination method 'additive' — use one of linear, multiplicative"
+        "unknown combination method 'additive' — use one of linear, multiplicative, "
+        "game_theory, min_discrimination"
     )
 
 

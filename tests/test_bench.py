@@ -21,6 +21,7 @@ def test_quick_run_prints_the_rank_figures_and_writes_no_doc(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "evalkit rank, CSV → JSON, end to end" in done.stdout
     assert "TOPSIS step ÷ bare pymcdm TOPSIS" in done.stdout
+    assert "\x1b[" not in done.stderr and "rank:" not in done.stderr  # piped: no progress display
     assert (doc.read_bytes() if doc.exists() else None) == before
 
 

@@ -17,8 +17,11 @@ from evalkit.paths import PROJECT_ROOT
 
 
 def walk(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    """Every command under ``group``, with its path of names."""
-    for name, command in sorted(group.commands.items()):
+    """Every command under ``group``, with its path of names (loading lazy ones, as ``--help`` does)."""
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield (*path, name), command
         if isinstance(command, click.Group):
             yield from walk(command, (*path, name))

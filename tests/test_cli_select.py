@@ -66,14 +66,19 @@ def test_table_names_the_chosen_towns() -> None:
 def test_infeasible_budget_is_diagnosed(tmp_path: Path) -> None:
     scenario = tmp_path / "scenario.yaml"
     text = DEFAULT_SCENARIO.read_text(encoding="utf-8").replace("  total: 180", "  total: 120")
+    # A budget that is not the plan's is a declared departure, with its reason.
+    text = text.replace("  budget.total: programme_total\n", "").replace(
+        "departs_from_plan:\n", "departs_from_plan:\n  budget.total: {why: what if the total were 120}\n")
+    text = text.replace("plan: plan.yaml", f"plan: {DEFAULT_SCENARIO.parent / 'plan.yaml'}")
     scenario.write_text(text.replace("standards: standards.yaml",
                                      f"standards: {DEFAULT_SCENARIO.parent / 'standards.yaml'}"),
                         encoding="utf-8")
+    line = text.splitlines().index("  total: 120") + 1
     code, _, err = run("select", "--scenario", str(scenario))
     assert code == 3  # the data are fine, but no selection fits (README: exit codes)
     assert err.strip() == (
-        f"Error: {scenario}:30:budget.total: no selection of exactly 3 towns meets every limit: "
-        "budget.total needs 32.64 亿元 more (120 → 152.64) — loosen these limits by at least the "
+        f"Error: {scenario}:{line}:budget.total: no selection of exactly 3 towns meets every limit: "
+        "budget.total needs 35 亿元 more (120 → 155) — loosen these limits by at least the "
         "amounts shown (together they suffice), or change convert, must_include or the screens")
 
 

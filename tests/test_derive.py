@@ -32,14 +32,14 @@ HAND = [
     ("T1", "gdp_growth", ((120.0 / 93.70) ** (1 / 3) - 1) * 100),
     ("T1", "tertiary_share", 36.0 / 120.0 * 100),
     ("T1", "sewage_gap", (90 - 70) / 90),
-    ("T1", "leakage_gap", (24 - 15) / 15),  # sense min: the excess over the target
+    ("T1", "leakage_gap", (24 - 10) / 10),  # sense min: the excess over the plan's ≤ 10%
     ("T1", "commute_gap", (38 - 30) / 30),
     ("T1", "physician_gap", max(0, 3.5 - 330 / (16.5 * 10)) / 3.5),
     ("T1", "bed_gap", max(0, 7.5 - 693 / (16.5 * 10)) / 7.5),
     ("T1", "self_sufficiency", 6.8 / 10.00 * 100),
     ("T1", "revenue_per_capita", 6.8 / 16.5 * 10000),
     ("T4", "self_sufficiency", 1.6 / 2.25 * 100),
-    ("T4", "leakage_gap", (26 - 15) / 15),
+    ("T4", "leakage_gap", (26 - 10) / 10),
     ("T4", "commute_gap", (45 - 30) / 30),
     ("T5", "physician_gap", max(0, 3.5 - 77 / (5.1 * 10)) / 3.5),
     ("T5", "pop_growth", ((5.1 / 4.50) ** (1 / 3) - 1) * 100),

@@ -68,10 +68,45 @@ def check_contract(data: dict) -> None:
             assert 0 < obstacle["degree"] <= 1
     closeness = [row["closeness"] for row in data["ranking"]]
     assert closeness == sorted(closeness, reverse=True)
+    check_provenance(data["provenance"], weights, [row["id"] for row in data["ranking"]])
     assert data["agreement"]
+    ids = [row["id"] for row in data["ranking"]]
+    assert {"wsm", "vikor", "promethee_ii"} <= set(data["agreement"])
+    # the other normalisation's TOPSIS is a cross-check; the ranking's own is not
+    assert f"topsis_{data['normalization']}" not in data["agreement"]
     for method, agreement in data["agreement"].items():
-        assert set(agreement) == {"spearman", "weighted_spearman"}, method
-        assert -1 <= agreement["spearman"] <= 1
+        assert set(agreement) == {"spearman", "weighted_spearman", "higher_is_better", "scores",
+                                  "ranks", "note"}, method
+        # null (with a note) only when one order ties every town
+        assert (agreement["spearman"] is None) == bool(agreement["note"]), method
+        assert agreement["spearman"] is None or -1 <= agreement["spearman"] <= 1
+        assert sorted(agreement["scores"]) == sorted(ids) == sorted(agreement["ranks"])
+        # competition ranks follow the scores in the stated direction
+        sign = 1 if agreement["higher_is_better"] else -1
+        by_score = sorted(ids, key=lambda t: -sign * agreement["scores"][t])
+        ranks = [agreement["ranks"][t] for t in by_score]
+        assert ranks == sorted(ranks) and ranks[0] == 1, method
+
+
+def check_provenance(provenance: dict, weights: dict, towns: list[str]) -> None:
+    """The ``provenance`` key: statuses of columns, indicators and towns, and the counts."""
+    assert {"file", "sheet", "statuses", "columns", "indicators", "coverage", "assumed",
+            "estimated", "unsourced", "summary"} <= set(provenance)
+    statuses = provenance["statuses"]
+    assert statuses == ["official", "estimate", "assumed", "none"]
+    assert set(provenance["indicators"]) == set(weights)
+    for column in provenance["columns"].values():
+        assert {"source", "table", "year", "definition", "status", "weakest", "towns"} <= set(column)
+        assert column["status"] in statuses and set(column["towns"]) <= set(towns)
+    for entry in provenance["indicators"].values():
+        assert set(entry["columns"]) <= set(provenance["columns"])
+        assert entry["status"] in statuses and set(entry["towns"]) <= set(towns)
+        assert statuses.index(entry["weakest"]) >= statuses.index(entry["status"])
+    coverage = provenance["coverage"]
+    assert coverage["cells"] == len(provenance["columns"]) * len(towns)
+    assert coverage["cells"] == sum(coverage[s] for s in statuses)
+    assert provenance["assumed"] == (coverage["assumed"] > 0)
+    assert provenance["unsourced"] == (coverage["none"] > 0)
 
 
 def test_current_output_honours_the_json_contract(output) -> None:

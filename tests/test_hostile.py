@@ -315,13 +315,14 @@ def test_utf8_mark_followed_by_gbk(folder: Path) -> None:
 
 OPTION_ERRORS = [
     ("  combination: linear", "  combination: average",
-     "weighting.combination: unknown combination 'average' — use one of linear, multiplicative"),
+     "weighting.combination: unknown combination 'average' — use one of linear, multiplicative, "
+     "game_theory, min_discrimination"),
     ("  priority: eigenvector", "  priority: power",
      "weighting.priority: unknown AHP priority method 'power' — use one of eigenvector, "
-     "geometric_mean"),
+     "geometric_mean, sum_product"),
     ("  ri_table: saaty1980", "  ri_table: nobody",
      "weighting.ri_table: unknown random-index table 'nobody' — use one of saaty1980, "
-     "alonso_lamata2006"),
+     "alonso_lamata2006, xu1988"),
     ("  standardization: minmax", "  standardization: log",
      "weighting.standardization: unknown entropy standardization 'log' — use raw or minmax"),
     ("  alpha: 0.5", "  alpha: 2",

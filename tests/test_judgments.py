@@ -251,7 +251,7 @@ PAIR_ERRORS = [
     (
         "unknown key",
         ("  economy:\n    pairs:", "  economy:\n    pair:"),
-        "12:indicators.economy.pair: unknown key pair — the keys here are pairs, matrix",
+        "12:indicators.economy.pair: unknown key pair — the keys here are pairs, matrix, reason",
     ),
     (
         "key given twice",

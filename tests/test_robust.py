@@ -433,7 +433,8 @@ def test_enumerated_selection_equals_select_per_scenario(sample, scenario):
 def test_enumerated_selection_equals_select_with_spread_ratio_and_groups(sample, scenario):
     variant = dataclasses.replace(
         scenario, count=3, count_mode="at_most", objective="closeness_per_cost",
-        spread=(0.6, 0.4), convert_in=(2025, 2026), annual_limits={2025: 40, 2026: 70, 2027: 45},
+        spread=(0.6, 0.4), spread_from=0, years=(2025, 2026, 2027), convert_in=(2025, 2026),
+        annual_limits={2025: 40, 2026: 70, 2027: 45}, talent_annual={},
         groups={"river": ("T2", "T4")}, screens=(), must_include=("T3",))
     towns, closeness, costs = _scenarios(sample, variant, 120, 10, 0.25)
     fast, _ = choose_portfolios(towns, variant, closeness, costs, method="enumerate")

@@ -54,6 +54,14 @@ def _count_of(scenario: Scenario, pick: int | None) -> tuple[int | None, str]:
     return pick, scenario.count_mode if scenario.count is not None else "exactly"
 
 
+def _spendable(scenario: Scenario) -> float:
+    """What may be spent: the total less a fixed reserve, or less its rate (independent of evalkit)."""
+    assert scenario.total_budget is not None
+    if scenario.risk_reserve_amount is not None:
+        return scenario.total_budget - scenario.risk_reserve_amount
+    return scenario.total_budget * (1 - scenario.risk_reserve_rate)
+
+
 def _objective(scenario: Scenario, closeness: np.ndarray, total: np.ndarray,
                members: Sequence[int]) -> float:
     c = math.fsum(closeness[i] for i in members)
@@ -119,8 +127,7 @@ def brute_force(towns: SelectionInput, scenario: Scenario, pick: int | None = No
                    for cat in scenario.categories):
                 continue
             spent = math.fsum(total[i] for i in members)
-            if scenario.total_budget is not None and spent > scenario.total_budget * (
-                    1 - scenario.risk_reserve_rate) + 1e-7:
+            if scenario.total_budget is not None and spent > _spendable(scenario) + 1e-7:
                 continue
             talent = math.fsum(towns.talent_need[i] for i in members)
             if scenario.talent_capacity is not None and talent > scenario.talent_capacity + 1e-7:
@@ -157,8 +164,7 @@ def check_result(result: SelectionResult, towns: SelectionInput, scenario: Scena
         if cat.budget is not None:
             expected[f"budget.{cat.id}"] = (sum(cost[cat.id][i] for i in chosen), cat.budget)
     if scenario.total_budget is not None:
-        expected["budget.total"] = (sum(total[i] for i in chosen),
-                                    scenario.total_budget * (1 - scenario.risk_reserve_rate))
+        expected["budget.total"] = (sum(total[i] for i in chosen), _spendable(scenario))
     for year, limit in scenario.annual_limits.items():
         if limit is not None:
             spent = sum(share * total[i] for i in chosen
@@ -411,9 +417,10 @@ def test_sample_work_plan_matches_the_ten_sets_of_three() -> None:
     assert [(t.id, t.year) for t in result.selected] == [("T3", 2025), ("T1", 2026),
                                                          ("T2", 2027)]
     assert result.objective == pytest.approx(1.481984, abs=1e-9)
-    assert result.constraint("budget.total").limit == pytest.approx(171.0)
+    # The plan's reserve of 10 held back from the 180 (plan §7.2): 170 may be spent.
+    assert result.constraint("budget.total").limit == pytest.approx(170.0)
     assert result.constraint("budget.total").used == pytest.approx(154.0)
-    assert result.risk_reserve == pytest.approx(9.0)
+    assert result.risk_reserve == pytest.approx(10.0)
     assert [(a.selected, round(a.objective, 6)) for a in result.alternatives] == [
         (("T1", "T2", "T4"), 1.419949), (("T1", "T3", "T4"), 1.34634),
         (("T2", "T3", "T4"), 0.849219)]
@@ -452,10 +459,10 @@ def test_to_dict_has_the_contract_keys() -> None:
     assert set(data["alternatives"][0]) >= {"selected", "objective"}
     assert data["excluded"] == [{
         "id": "T5",
-        "reason": "Tap-water coverage (%): 88 < 90 (工作方案地方标准); "
-                  "Paved roads (%): 79 < 80 (工作方案地方标准)",
-        "reason_zh": "自来水普及率(%): 88 < 90 (工作方案地方标准); "
-                     "道路铺装率(%): 79 < 80 (工作方案地方标准)",
+        "reason": "Tap-water coverage (%): 88 < 90 (本地假设，工作方案未规定); "
+                  "Paved roads (%): 79 < 80 (本地假设，工作方案未规定)",
+        "reason_zh": "自来水普及率(%): 88 < 90 (本地假设，工作方案未规定); "
+                     "道路铺装率(%): 79 < 80 (本地假设，工作方案未规定)",
     }]
 
 
@@ -583,6 +590,10 @@ def test_a_screen_on_a_missing_column_names_the_rule(tmp_path: Path) -> None:
 # --- infeasible scenarios ---------------------------------------------------------------
 
 
+def _budget_line() -> int:
+    return SCENARIO.read_text(encoding="utf-8").splitlines().index("  total: 180") + 1
+
+
 def test_infeasible_budget_names_the_limit_and_the_amount() -> None:
     scenario = dataclasses.replace(load_scenario(SCENARIO), total_budget=150.0)
     towns = sample_input(scenario)
@@ -590,16 +601,27 @@ def test_infeasible_budget_names_the_limit_and_the_amount() -> None:
         select(towns, scenario)
     error = caught.value
     assert str(error) == (
-        f"{SCENARIO}:30:budget.total: no selection of exactly 3 towns meets every limit: "
-        "budget.total needs 2.64 亿元 more (150 → 152.64) — loosen these limits by at least "
-        "the amounts shown (together they suffice), or change convert, must_include or the "
-        "screens")
-    # The cheapest three (T2, T3, T4: 145亿) need 145 / 0.95 = 152.63… of total budget.
-    assert error.relaxations[0].needed == pytest.approx(152.64)
+        f"{SCENARIO}:{_budget_line()}:budget.total: no selection of exactly 3 towns meets "
+        "every limit: budget.total needs 5 亿元 more (150 → 155) — loosen these limits by at "
+        "least the amounts shown (together they suffice), or change convert, must_include or "
+        "the screens")
+    # The cheapest three (T2, T3, T4: 145亿) need 145 + the fixed reserve of 10.
+    assert error.relaxations[0].needed == pytest.approx(155.0)
     loosened, _ = relaxed(scenario, error, None)
     result = select(towns, loosened)
     assert set(result.selected_ids) == {"T2", "T3", "T4"}
     check_result(result, towns, loosened)
+
+
+def test_infeasible_budget_with_a_reserve_rate_adds_the_rate_back() -> None:
+    scenario = dataclasses.replace(load_scenario(SCENARIO), total_budget=150.0,
+                                   risk_reserve_amount=None, risk_reserve_rate=0.05)
+    towns = sample_input(scenario)
+    with pytest.raises(SelectionInfeasible) as caught:
+        select(towns, scenario)
+    # The cheapest three (145亿) need 145 / 0.95 = 152.63… of total budget.
+    assert "budget.total needs 2.64 亿元 more (150 → 152.64)" in str(caught.value)
+    assert caught.value.relaxations[0].needed == pytest.approx(152.64)
 
 
 def test_too_few_eligible_towns_lowers_the_count() -> None:
@@ -785,9 +807,10 @@ def test_the_base_scenario_loads(tmp_path: Path) -> None:
 LOAD_ERRORS = [
     ({1: "convrt: {exactly: 2}"}, "1:convrt: unknown key 'convrt' — did you mean 'convert'? "
      "use one of: name, label, description, convert, objective, categories, budget, talent, "
-     "sources, phasing, must_include, must_exclude, at_most_one_of, standards, screens"),
+     "sources, phasing, must_include, must_exclude, at_most_one_of, standards, screens, plan, "
+     "follows_plan, departs_from_plan, tie_break"),
     ({6: "budget: {total: 180, reserve: 0.05}"}, "6:budget.reserve: unknown key 'reserve' — "
-     "use one of: total, risk_reserve_rate"),
+     "did you mean 'risk_reserve'? use one of: total, risk_reserve_rate, risk_reserve"),
     ({3: "  infrastructure: {column: cost_infrastructure, budget: -5}"},
      "3:categories.infrastructure.budget: the infrastructure budget must not be negative "
      "(got -5) — give a number ≥ 0 亿元, or null for no limit"),

@@ -351,7 +351,7 @@ def test_unknown_ranking_key(tmp_path) -> None:
     criteria, line = mini(tmp_path, "  normalization: vector", "  normalisation: vector")
     assert_error(run_cli("validate", "--criteria", criteria),
                  f"Error: mini.yaml:{line}:ranking.normalisation: unknown key 'normalisation' in "
-                 "ranking — use normalization")
+                 "ranking — use normalization, distance or also")
 
 
 def test_unknown_family(tmp_path) -> None:

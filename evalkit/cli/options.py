@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_CRITERIA
+
+if TYPE_CHECKING:
+    from evalkit.io.candidates import CandidateTable
 
 
 def _relative(path: Path) -> str:
@@ -20,7 +23,7 @@ def _relative(path: Path) -> str:
 
 
 def inputs(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--criteria`` and ``--candidates``, defaulting to the bundled sample."""
+    """``--criteria``, ``--candidates`` and ``--sources``, defaulting to the bundled sample."""
 
     @functools.wraps(func)
     def with_defaults(*args: Any, criteria_path: Path | None, candidates_path: Path | None,
@@ -28,13 +31,26 @@ def inputs(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(*args, criteria_path=criteria_path or DEFAULT_CRITERIA,
                     candidates_path=candidates_path or DEFAULT_CANDIDATES, **kwargs)
 
+    sourced: Callable[..., Any] = click.option(
+        "--sources", "sources_path", type=click.Path(dir_okay=False, path_type=Path),
+        help="Sources of the candidate table's values (CSV, or a workbook's sources sheet). "
+             "[default: the table's sources sheet, else <table>.sources.csv beside it, "
+             "if any]")(with_defaults)
     wrapped: Callable[..., Any] = click.option(
         "--candidates", "candidates_path", type=click.Path(dir_okay=False, path_type=Path),
         help="Candidate table (.csv in UTF-8 or GBK, or .xlsx). "
-             "[default: the bundled candidates/towns.csv]")(with_defaults)
+             "[default: the bundled candidates/towns.csv]")(sourced)
     return click.option(
         "--criteria", "criteria_path", type=click.Path(dir_okay=False, path_type=Path),
         help="Criteria-set YAML file. [default: the bundled criteria/default.yaml]")(wrapped)
+
+
+def load_table(candidates_path: Path, sources_path: Path | None) -> CandidateTable:
+    """The candidate table with its sources: ``--sources`` if given, else its own, if any."""
+    from evalkit.io.candidates import load_candidates
+
+    return load_candidates(shown(candidates_path),
+                           sources=shown(sources_path) if sources_path is not None else True)
 
 
 def shown(path: Path) -> Path:

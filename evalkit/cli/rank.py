@@ -8,14 +8,17 @@ from typing import Any
 
 import click
 
-from evalkit import evaluate, load_candidates, load_criteria
-from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, shown
-from evalkit.io.output import csv_bytes, json_bytes, write_atomic, xlsx_bytes
+from evalkit import evaluate, load_criteria
+from evalkit.cli import cli, quick_exit, warn
+from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.progress import steps
+from evalkit.io.output import csv_bytes, write_atomic, xlsx_bytes
 from evalkit.methods.registry import ENTROPY_STANDARDIZATIONS, NORMALIZATIONS, WEIGHTING_METHODS
 from evalkit.model.evaluation import Evaluation
 
 FORMATS = ("table", "csv", "json", "xlsx")
+COMPACT_ABOVE = 1_000
+"""``--format json`` is compact (one line) for more towns than this, unless ``--indented``."""
 
 
 @cli.command()
@@ -34,9 +37,16 @@ FORMATS = ("table", "csv", "json", "xlsx")
 @click.option("--overwrite", is_flag=True, help="Replace --output if it exists.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels in the table.")
-def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
+@click.option("--compact/--indented", "compact", default=None,
+              help=f"JSON layout: one line, or indented by two spaces. [default: indented up to "
+                   f"{COMPACT_ABOVE:,} towns, compact above]")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress display (none is shown either when stderr is not a terminal).")
+def rank(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
+         weighting: str | None,
          standardization: str | None, normalization: str | None, allow_inconsistent: bool, fmt: str,
-         output: str | None, overwrite: bool, lang: str) -> None:
+         output: str | None, overwrite: bool, lang: str, compact: bool | None,
+         quiet: bool) -> None:
     """Rank the candidate towns by TOPSIS closeness, with weights and obstacles.
 
     Example: rank the sample with CRITIC weights and save a spreadsheet:
@@ -45,17 +55,25 @@ def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
     """
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
-    result = evaluate(load_criteria(shown(criteria_path)), load_candidates(shown(candidates_path)),
-                      weighting=weighting, normalization=normalization,
-                      standardization=standardization,
-                      weighting_options={"allow_inconsistent": True} if allow_inconsistent else None)
-    warn(result.warnings)
+    quick_exit()  # nothing to clean up at exit; 40,000 towns take long to tear down
+    with steps(quiet) as step:
+        step("读表 reading the tables")
+        criteria = load_criteria(shown(criteria_path))
+        table = load_table(candidates_path, sources_path)
+        step("排序 weighting and ranking")
+        result = evaluate(criteria, table, weighting=weighting, normalization=normalization,
+                          standardization=standardization,
+                          weighting_options={"allow_inconsistent": True} if allow_inconsistent
+                          else None)
+        warn(result.warnings)
+        if fmt != "table" or output is not None:
+            step(f"写出 writing {fmt}")
+            data = render(result, fmt, lang, compact=compact)
     if fmt == "table" and output is None:
         from evalkit.cli.tables import print_ranking
 
         print_ranking(result, lang)
         return
-    data = render(result, fmt, lang)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -64,10 +82,16 @@ def rank(criteria_path: Path, candidates_path: Path, weighting: str | None,
         click.echo(f"Wrote {written}", err=True)
 
 
-def render(result: Evaluation, fmt: str, lang: str = "zh") -> bytes:
-    """The ranking as bytes in one of the file formats."""
+def render(result: Evaluation, fmt: str, lang: str = "zh", *, compact: bool | None = None) -> bytes:
+    """The ranking as bytes in one of the file formats.
+
+    JSON is indented (byte for byte ``json.dumps(indent=2)``) up to
+    :data:`COMPACT_ABOVE` towns and compact above, unless ``compact`` says.
+    """
     if fmt == "json":
-        return json_bytes(result.to_dict())
+        if compact is None:
+            compact = len(result.matrix.ids) > COMPACT_ABOVE
+        return result.to_json(compact=compact)
     if fmt == "table":
         from evalkit.cli.tables import ranking_text
 
@@ -88,7 +112,8 @@ def render(result: Evaluation, fmt: str, lang: str = "zh") -> bytes:
                                                      result.obstacles.family_degree.tolist(),
                                                      strict=True)])
     agreement = (["method", "spearman", "weighted_spearman"],
-                 [[a.method, a.spearman, a.weighted_spearman] for a in result.agreement.values()])
+                 [[a.method, *(x if x == x else None for x in (a.spearman, a.weighted_spearman))]
+                  for a in result.agreement.values()])
     return xlsx_bytes({"ranking": (header, rows), "weights": weights, "indicators": values,
                        "obstacles": obstacles, "agreement": agreement})
 

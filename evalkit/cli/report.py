@@ -1,4 +1,4 @@
-"""``evalkit report``: the assessment report (评估报告) as PDF, summary and one per town."""
+"""``evalkit report``: the assessment report (评估报告) as PDF and/or Word, summary and one per town."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from evalkit import evaluate, load_candidates, load_criteria
+from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, shown
+from evalkit.cli.options import inputs, load_table, shown
 from evalkit.decide.robustness import robustness
 from evalkit.decide.scenario import load_scenario
 from evalkit.decide.standards import screen_table
@@ -37,28 +37,43 @@ from evalkit.paths import OUT
 @click.option("--towns/--no-towns", default=True, show_default=True,
               help="Also write one report per town.")
 @click.option("--html", is_flag=True, help="Also write the HTML sources (html/ in the run).")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "both"]),
+              default="pdf", show_default=True,
+              help="PDF, an editable Word copy (.docx) of each document, or both.")
 @click.option("--document-number", default="", help="Document number (文号) for the cover.")
+@click.option("--document", "document_kinds", multiple=True, show_default=True,
+              type=click.Choice(["summary", "argument", "risk", "all"]), default=("summary",),
+              help="Which document: the summary (评估报告), the 论证报告 (argument), the "
+                   "社会稳定风险评估报告 (risk), or all three; repeat for several.")
+@click.option("--issuer", default="", help="Issuing unit (编制单位) for the covers (default: "
+              "city.issuer of the criteria set, else a blank line).")
+@click.option("--dossier", "dossier_path", type=click.Path(file_okay=False, path_type=Path),
+              help="The dossier folder for argument/risk (default: dossier/ beside the "
+                   "criteria set).")
 @click.option("--time", "time_text", metavar="ISO-TIME",
               help="Report time, e.g. 2025-03-01T10:00:00+08:00 (default: now, or "
                    "SOURCE_DATE_EPOCH); fix it for reproducible output.")
-def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | None,
+def report(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
+           scenario_path: Path | None,
            no_selection: bool, no_robustness: bool, samples: int | None, seed: int,
            targets_path: Path | None, langs: tuple[str, ...], out_dir: Path, towns: bool,
-           html: bool, document_number: str, time_text: str | None) -> None:
-    """Write the assessment report as PDF: a summary and one report per town.
+           html: bool, output_format: str, document_number: str,
+           document_kinds: tuple[str, ...], issuer: str, dossier_path: Path | None,
+           time_text: str | None) -> None:
+    """Write the assessment report as PDF (or Word): a summary and one report per town.
 
     Each run goes into a new directory under --out, named by time and input
     hash; an earlier run is never touched.  Selection and robustness are
     included when their modules and a scenario are available.  Example, the
-    summary in both languages:
+    summary in both languages, as PDF and as an editable Word copy:
 
-        evalkit report --lang zh --lang en --no-towns
+        evalkit report --lang zh --lang en --no-towns --format both
     """
     from evalkit.report.fonts import find_cjk_fonts
 
     find_cjk_fonts()  # no CJK font: stop before any work, with the install hint
     criteria = load_criteria(shown(criteria_path))
-    candidates = load_candidates(shown(candidates_path))
+    candidates = load_table(candidates_path, sources_path)
     evaluation = evaluate(criteria, candidates)
     warn(evaluation.warnings)
     base = Path(criteria.path or criteria_path).parent
@@ -67,6 +82,8 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
     judgments = evaluation.criteria.weighting.options.get("judgments")
     if evaluation.weights.method in ("ahp", "combined") and isinstance(judgments, str):
         inputs_used["judgments"] = base / judgments
+    if candidates.sources is not None and candidates.sources.sheet is None:
+        inputs_used["sources"] = candidates.sources.path
     if targets_path is None and (base / "targets.yaml").is_file():
         targets_path = base / "targets.yaml"
     if scenario_path is None and not no_selection and (base / "scenario.yaml").is_file():
@@ -77,6 +94,8 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
     if scenario_path is not None and not no_selection:
         scenario = load_scenario(shown(scenario_path))
         inputs_used["scenario"] = Path(scenario_path)
+        if scenario.plan is not None and scenario.plan.path is not None:
+            inputs_used["plan"] = scenario.plan.path
         standards = scenario.standards
         if standards is not None and standards.path:
             inputs_used["standards"] = Path(standards.path)
@@ -87,22 +106,48 @@ def report(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
         from evalkit.decide.selection import select_towns  # imports the solver
 
         analyses["selection"] = select_towns(evaluation, scenario)
+        if scenario.screens and analyses["selection"].excluded:
+            # What the screens alone decide: the same choice without them.
+            from dataclasses import replace
+
+            analyses["unscreened"] = select_towns(evaluation, replace(scenario, screens=()))
         if not no_robustness:
             options: dict[str, Any] = {} if samples is None else {"samples": samples}
             analyses["robustness"] = robustness(evaluation, scenario=scenario, seed=seed,
                                                 **options)
+        from evalkit.decide.decisive import decisive_margin
+        from evalkit.decide.experts import experts_view
 
+        if analyses["selection"].selected:
+            analyses["decisive"] = decisive_margin(evaluation, analyses["selection"], scenario,
+                                                   robustness=analyses.get("robustness"))
+        analyses["experts"] = experts_view(evaluation, scenario)
+
+    if "experts" not in analyses:
+        from evalkit.decide.experts import experts_view
+
+        analyses["experts"] = experts_view(evaluation)
+    kinds = (("summary", "argument", "risk") if "all" in document_kinds
+             else tuple(dict.fromkeys(document_kinds)))
+    if set(kinds) & {"argument", "risk"}:
+        from evalkit.decide.dossier import load_dossier
+
+        folder = dossier_path or base / "dossier"
+        analyses["dossier"] = load_dossier(shown(folder))
+        if folder.is_dir():
+            inputs_used["dossier"] = folder
     from evalkit.report import build_report, render_reports
 
     built = build_report(evaluation, targets=shown(targets_path) if targets_path else None,
                          inputs=inputs_used, parameters=parameters, now=_when(time_text),
-                         document_number=document_number, **analyses)
+                         document_number=document_number, issuer=issuer, **analyses)
+    formats = ("pdf", "docx") if output_format == "both" else (output_format,)
     run = render_reports(built, langs=tuple(dict.fromkeys(langs)), out=out_dir, towns=towns,
-                         html=html)
+                         html=html, formats=formats, documents=kinds)
     count = len(run.files)
     click.echo(f"Wrote {count} file{'' if count == 1 else 's'} to {shown(run.directory)} "
                f"(rendered in {run.timings['render_wall']:.1f} s)", err=True)
-    for path in run.pdfs:
+    for path in run.documents:
         click.echo(str(shown(path)))
 
 

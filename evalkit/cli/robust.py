@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich import box
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from evalkit import evaluate, load_candidates, load_criteria
+from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, shown
+from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.progress import bars, steps
 from evalkit.decide.registry import WEIGHT_MODELS
 from evalkit.decide.robustness import (
     DEFAULT_CONCENTRATION,
@@ -72,8 +63,10 @@ SHOWN_TOWNS = 20
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the table.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def robust(criteria_path: Path, candidates_path: Path, scenario_path: Path | None, samples: int,
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar (none is shown either when stderr is not a terminal).")
+def robust(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
+           scenario_path: Path | None, samples: int,
            seed: int, weight_model: str, concentration: float, cost_spread: float,
            k: int | None, max_solves: int, fmt: str, lang: str, quiet: bool) -> None:
     """Test how robust the ranking and the selection are (SMAA, core index).
@@ -87,17 +80,21 @@ def robust(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
 
         evalkit robust --weight-model uniform --cost-spread 0.3 --format json
     """
-    evaluation = evaluate(load_criteria(shown(criteria_path)), load_candidates(shown(candidates_path)))
-    warn(evaluation.warnings)
-    scenario = None
-    if scenario_path is not None or DEFAULT_SCENARIO.exists():
-        scenario = load_scenario(shown(scenario_path or DEFAULT_SCENARIO))
-        from evalkit.decide.selection import select_towns  # imports the solver
+    with steps(quiet) as step:
+        step("排序 ranking")
+        evaluation = evaluate(load_criteria(shown(criteria_path)),
+                              load_table(candidates_path, sources_path))
+        warn(evaluation.warnings)
+        scenario = None
+        if scenario_path is not None or DEFAULT_SCENARIO.exists():
+            scenario = load_scenario(shown(scenario_path or DEFAULT_SCENARIO))
+            from evalkit.decide.selection import select_towns  # imports the solver
 
-        # As `evalkit select` does: a scenario no selection fits is exit code 3, not a table
-        # of draws that are all infeasible.
-        select_towns(evaluation, scenario, alternatives=0, why_not=False)
-    with _progress(quiet) as report:
+            # As `evalkit select` does: a scenario no selection fits is exit code 3, not a
+            # table of draws that are all infeasible.
+            step("求解 solving the scenario once")
+            select_towns(evaluation, scenario, alternatives=0, why_not=False)
+    with bars(quiet, STAGES) as report:
         result = robustness(evaluation, scenario=scenario, samples=samples, seed=seed,
                             weight_model=weight_model, concentration=concentration,
                             cost_spread=cost_spread, k=k, max_solves=max_solves,
@@ -107,24 +104,6 @@ def robust(criteria_path: Path, candidates_path: Path, scenario_path: Path | Non
         sys.stdout.flush()
         return
     _print(result, evaluation.criteria, lang)
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar on stderr, off with --quiet or when stderr is not a terminal."""
-    console = Console(stderr=True)
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=console, transient=True,
-                   disable=quiet or not console.is_terminal)
-    tasks: dict[str, TaskID] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    with bar:
-        yield report
 
 
 TEXT = {

@@ -27,7 +27,8 @@ TEXT = {
     },
 }
 
-METHOD_NAMES = {"wsm": "WSM", "vikor": "VIKOR", "promethee_ii": "PROMETHEE II"}
+METHOD_NAMES = {"wsm": "WSM", "vikor": "VIKOR", "promethee_ii": "PROMETHEE II",
+                "topsis_vector": "TOPSIS (vector)", "topsis_minmax": "TOPSIS (min–max)"}
 
 
 def _console(file: io.StringIO | None = None) -> Console:
@@ -93,6 +94,11 @@ def _render(result: Evaluation, lang: str, console: Console) -> None:
         weights.add_section()
     console.print(weights)
 
-    parts = [f"{METHOD_NAMES.get(name, name)} {a.spearman:.2f} / {a.weighted_spearman:.2f}"
+    parts = [f"{METHOD_NAMES.get(name, name)} {_two(a.spearman)} / {_two(a.weighted_spearman)}"
              for name, a in result.agreement.items()]
     console.print(f"{t['agreement']}: " + " · ".join(parts))
+
+
+def _two(x: float) -> str:
+    """Two decimals, or ``—`` for a coefficient that is undefined (NaN)."""
+    return f"{x:.2f}" if x == x else "—"

@@ -19,7 +19,8 @@ from evalkit.errors import exit_code
 @click.option("--targets", "targets_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Targets file to check as well (default: targets.yaml beside the criteria "
                    "set, if any).")
-def validate(criteria_path: Path, candidates_path: Path, scenario_path: Path | None,
+def validate(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
+             scenario_path: Path | None,
              targets_path: Path | None) -> None:
     """Check the criteria set, the candidate table, the experts' judgments (their
     consistency too), the weighting options, the scenario and its standards, and
@@ -39,7 +40,8 @@ def validate(criteria_path: Path, candidates_path: Path, scenario_path: Path | N
         targets_path = base / "targets.yaml"
     result = check_inputs(shown(criteria_path), shown(candidates_path),
                           scenario=shown(scenario_path) if scenario_path else None,
-                          targets=shown(targets_path) if targets_path else None)
+                          targets=shown(targets_path) if targets_path else None,
+                          sources=shown(sources_path) if sources_path else None)
     if result.candidates is not None:
         warn(result.candidates.warnings)
     warn(result.warnings)
@@ -61,6 +63,16 @@ def validate(criteria_path: Path, candidates_path: Path, scenario_path: Path | N
         screens = len(result.scenario.screens)
         lines.append(f"scenario: {result.scenario.path} ({screens} screen rule"
                      f"{'' if screens == 1 else 's'}) fits the table.")
+        plan = result.scenario.plan
+        if plan is not None:
+            links = result.scenario.plan_links
+            follows = sum(link.follows for link in links)
+            lines.append(f"plan: {shown(plan.path) if plan.path else 'plan'}: {len(plan)} figures, "
+                         f"{len(plan.contradictions)} contradictions recorded; the scenario "
+                         f"follows {follows} figures and departs in {len(links) - follows} "
+                         f"places, each with its reason.")
     if result.targets is not None:
         lines.append(f"targets: {result.targets.path}: {len(result.targets)} targets.")
+    if result.provenance is not None:
+        lines.append(result.provenance.summary())
     click.echo("\n".join(lines))

@@ -11,14 +11,15 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from evalkit import load_candidates, load_criteria
+from evalkit import load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, shown
+from evalkit.cli.options import inputs, load_table, shown
+from evalkit.decide.experts import experts_view
+from evalkit.decide.scenario import load_scenario
 from evalkit.io.output import json_bytes
 from evalkit.methods.registry import ENTROPY_STANDARDIZATIONS, WEIGHTING_METHODS
-from evalkit.methods.weighting import compute_weights, weights_report
-from evalkit.model.evaluation import weighting_spec
-from evalkit.model.indicators import build_matrix
+from evalkit.methods.weighting import weights_report
+from evalkit.model.evaluation import evaluate
 
 
 @cli.command()
@@ -29,34 +30,60 @@ from evalkit.model.indicators import build_matrix
               help="Entropy only: raw proportions or direction-aware min–max.")
 @click.option("--allow-inconsistent", is_flag=True,
               help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Selection scenario for each expert's own selection (default: scenario.yaml "
+                   "beside the criteria set, if any).")
+@click.option("--no-selection", is_flag=True, help="Leave out each expert's selection.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def weights(criteria_path: Path, candidates_path: Path, weighting: str | None,
-            standardization: str | None, allow_inconsistent: bool, fmt: str, lang: str) -> None:
+def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
+            weighting: str | None,
+            standardization: str | None, allow_inconsistent: bool, scenario_path: Path | None,
+            no_selection: bool, fmt: str, lang: str) -> None:
     """Show the indicator weights, each expert's consistency and suggested revisions.
 
-    Example: the experts' AHP weights alone, as JSON:
+    With AHP judgments, also each expert's own view: their weights alone,
+    their ranking and (with a scenario) their selection, the experts'
+    agreement (Kendall's W, GCCI) and which expert's weights change the
+    selection. Example: the experts' AHP weights alone, as JSON:
 
         evalkit weights --weighting ahp --format json
     """
     criteria = load_criteria(shown(criteria_path))
-    matrix = build_matrix(criteria, load_candidates(shown(candidates_path)))
-    spec = weighting_spec(criteria, weighting=weighting, standardization=standardization,
-                          options={"allow_inconsistent": True} if allow_inconsistent else None)
-    result = compute_weights(matrix, spec)
+    evaluation = evaluate(criteria, load_table(candidates_path, sources_path),
+                          weighting=weighting, standardization=standardization,
+                          weighting_options={"allow_inconsistent": True} if allow_inconsistent
+                          else None)
+    matrix, result = evaluation.matrix, evaluation.weights
     report = weights_report(matrix, result)
+    if scenario_path is None and (Path(criteria_path).parent / "scenario.yaml").is_file():
+        scenario_path = Path(criteria_path).parent / "scenario.yaml"
+    scenario = (load_scenario(shown(scenario_path))
+                if scenario_path is not None and not no_selection else None)
+    view = experts_view(evaluation, scenario)
+    report.update(view.to_dict() if view is not None else {
+        "experts": [], "consensus": None, "dissent": [],
+        "experts_note": f"the {result.method} weighting uses no experts' judgments"})
     warn((*matrix.warnings, *result.warnings))
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(report))
         return
     _print(report, criteria, lang)
+    from evalkit.cli.experts_table import print_experts
+
+    print_experts(report, {f.id: f.label(lang) for f in criteria.families}, lang, _console())
 
 
-def _print(report: dict[str, Any], criteria: Any, lang: str) -> None:
+def _console() -> Console:
     console = Console(highlight=False)
     if not console.is_terminal:
         console = Console(highlight=False, width=120, color_system=None)
+    return console
+
+
+def _print(report: dict[str, Any], criteria: Any, lang: str) -> None:
+    console = _console()
     console.print(f"[bold]{criteria.label(lang)}[/bold] — {report['description']}")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for title in ("准则层 Family", "指标 Indicator"):

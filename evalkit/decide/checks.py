@@ -11,16 +11,18 @@ lists every problem, each an :class:`~evalkit.errors.InputError`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from evalkit.decide.provenance import decision_provenance
 from evalkit.decide.scenario import Scenario, load_scenario
 from evalkit.decide.selection.inputs import selection_input
 from evalkit.decide.selection.problem import check_against_table
 from evalkit.errors import InputError
 from evalkit.io.candidates import CandidateTable, load_candidates
+from evalkit.io.sources import table_sources
 from evalkit.methods.ahp.consistency import DEFAULT_METHOD, DEFAULT_RI_TABLE, DEFAULT_THRESHOLD
 from evalkit.methods.ahp.experts import consistency_problems
 from evalkit.methods.ahp.judgments import load_judgments
@@ -29,6 +31,7 @@ from evalkit.methods.weighting import judgment_files
 from evalkit.model.criteria import CriteriaSet, load_criteria
 from evalkit.model.evaluation import Evaluation, evaluate
 from evalkit.model.indicators import build_matrix
+from evalkit.model.provenance import Provenance
 from evalkit.model.targets import Targets, load_targets
 
 T = TypeVar("T")
@@ -45,6 +48,8 @@ class InputCheck:
     scenario: Scenario | None = None
     targets: Targets | None = None
     experts: int = 0
+    provenance: Provenance | None = None
+    """The status of the cells the criteria set and the scenario read (when both could be read)."""
 
     @property
     def ok(self) -> bool:
@@ -68,12 +73,21 @@ class _Problems(list[InputError]):
 
 def check_inputs(criteria: str | Path, candidates: str | Path, *,
                  scenario: str | Path | None = None,
-                 targets: str | Path | None = None) -> InputCheck:
-    """Read and check every input; collect every problem rather than stop at the first."""
+                 targets: str | Path | None = None,
+                 sources: str | Path | None = None) -> InputCheck:
+    """Read and check every input; collect every problem rather than stop at the first.
+
+    ``sources`` is the candidate table's sources file; without it, the
+    table's own (a ``sources`` sheet, or ``<stem>.sources.csv`` beside it).
+    """
     problems = _Problems()
     attempt = problems.attempt
     criteria_set = attempt(lambda: load_criteria(criteria))
-    table = attempt(lambda: load_candidates(candidates))
+    table = attempt(lambda: load_candidates(candidates, sources=False))
+    if table is not None:  # a bad sources file is one more problem, the table is still checked
+        read = table
+        found = attempt(lambda: table_sources(read, sources))
+        table = replace(table, sources=found) if found is not None else table
     scenario_read = attempt(lambda: load_scenario(scenario)) if scenario is not None else None
     targets_read = attempt(lambda: load_targets(targets)) if targets is not None else None
     if targets_read is not None and table is not None:
@@ -90,11 +104,14 @@ def check_inputs(criteria: str | Path, candidates: str | Path, *,
         if matrix is not None and len(problems) == before:
             # The experts' files read and consistent: the rest needs the whole evaluation.
             evaluation = attempt(lambda: evaluate(criteria_set, table))
+    provenance = None
     if scenario_read is not None and evaluation is not None:
         attempt(lambda: check_against_table(selection_input(evaluation, scenario_read),
                                             scenario_read, None))
+    if evaluation is not None:
+        provenance = decision_provenance(evaluation, scenario_read)
     return InputCheck(tuple(problems), criteria_set, table, evaluation, scenario_read,
-                      targets_read, experts)
+                      targets_read, experts, provenance)
 
 
 def _check_judgments(criteria: CriteriaSet, indicator_ids: tuple[str, ...],

@@ -7,21 +7,32 @@ A scenario file (YAML, ``--scenario F``) states the decision the city faces:
   ``{name: ..., <parameter>: <number>}``;
 * ``categories``: each cost category, the candidate-table column holding each
   town's cost in it (亿元), its label and optionally its ``budget``;
-* ``budget``: the programme ``total`` and the ``risk_reserve_rate`` set aside
-  from it (the total that may be spent is ``total × (1 − rate)``);
-* ``talent``: the table ``column`` with each town's talent gap and the
-  ``capacity`` (recruits available);
-* ``sources``: funding sources, each with a ``capacity`` (亿元) and the
-  categories it ``funds`` (default: all); every cost must be paid by sources
-  allowed to fund its category, and when several could pay they are drawn in
-  the order listed;
-* ``phasing``: the budget calendar ``years`` (year → annual limit, ``null`` for
-  none), the ``spread`` of each town's cost over its conversion year and the
-  years after it (shares summing to 1) and the years a town may be converted
-  in (``convert_in``, default every year whose spread fits the calendar);
+* ``budget``: the programme ``total`` and the risk reserve held back from it
+  and from the funding sources: a fixed ``risk_reserve`` (亿元) or a
+  ``risk_reserve_rate`` of the total (``risk_reserve_of: total``, the default)
+  or of the chosen towns' investment (``risk_reserve_of: investment``);
+  ``reserve_from`` lists the sources that may hold it (default: any);
+* ``talent``: the table ``column`` with each town's talent gap, the
+  ``capacity`` (recruits available in all), the ``annual`` recruiting
+  capacity by budget year (recruits hired early count later: the need by the
+  end of each year is set against the recruits that can be hired by then) and
+  the ``profile`` spreading a town's need over its years (default: the
+  spending profile);
+* ``sources``: funding sources, each with a ``capacity`` (亿元), the
+  categories it ``funds`` (default: all) and optionally an ``annual``
+  capacity by budget year; every cost must be paid by sources allowed to fund
+  its category, and when several could pay they are drawn in the order listed;
+* ``phasing``: the budget calendar, spending profiles, conversion years and
+  what a year before the as-of date means (:mod:`evalkit.decide.phasing`); a
+  category may have its own ``annual`` limits and ``profile``;
+* ``timing``: how the years are valued (:mod:`evalkit.decide.timing`);
+* ``affordability``: running costs, retained revenue and debt
+  (:mod:`evalkit.decide.affordability`);
 * ``must_include``, ``must_exclude``, ``at_most_one_of`` (named groups);
 * ``standards`` (a standards file, default ``standards.yaml`` beside the
-  scenario) and ``screens`` (rule or rule-set ids from it).
+  scenario) and ``screens`` (rule or rule-set ids from it);
+* ``tie_break``: which town to prefer in a near tie, and why
+  (:mod:`evalkit.decide.tiebreak`).
 
 Every problem is an :class:`~evalkit.errors.InputError` naming the file, the
 line, the key path and what to do.  Facts that need the candidate table (town
@@ -31,16 +42,23 @@ ids, the number of towns, the cost columns) are checked by
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-
+from evalkit.decide.affordability import KEYS as AFFORDABILITY_KEYS
+from evalkit.decide.affordability import Affordability, read_affordability
+from evalkit.decide.objectives import OBJECTIVES
+from evalkit.decide.phasing import Profile, read_annual, read_phasing, read_profile
+from evalkit.decide.planlinks import KEYS as PLAN_KEYS
+from evalkit.decide.planlinks import PlanLink, read_plan_links
 from evalkit.decide.standards import Rule, Standards, load_standards
+from evalkit.decide.tiebreak import KEYS as TIE_BREAK_KEYS
+from evalkit.decide.tiebreak import TieBreak, read_tie_break
+from evalkit.decide.timing import DEFAULT_TIMING, Timing, read_timing
+from evalkit.decide.timing import KEYS as TIMING_KEYS
 from evalkit.errors import InputError
 from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import (
@@ -52,70 +70,34 @@ from evalkit.io.yamlfile import (
     read_label,
     record_lines,
 )
+from evalkit.model.plan import Plan
 
 CountMode = Literal["exactly", "at_most"]
 
 
 @dataclass(frozen=True)
-class Objective:
-    """One way to score a portfolio of towns.
-
-    ``numerator(closeness, cost, params)`` gives each town's contribution; a
-    *ratio* objective also has a ``denominator`` and is maximised exactly by
-    Dinkelbach's method (a sequence of linear 0-1 problems), not linearised.
-    """
-
-    label: Mapping[str, str]
-    formula: str
-    numerator: Callable[[np.ndarray, np.ndarray, Mapping[str, float]], np.ndarray]
-    denominator: Callable[[np.ndarray, np.ndarray, Mapping[str, float]], np.ndarray] | None = None
-    params: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def is_ratio(self) -> bool:
-        return self.denominator is not None
-
-
-OBJECTIVES: dict[str, Objective] = {
-    "closeness": Objective(
-        {"zh": "入选镇贴近度之和", "en": "Total closeness of the chosen towns"},
-        "Σ C_i z_i",
-        lambda closeness, cost, params: closeness,
-    ),
-    "closeness_per_cost": Objective(
-        {"zh": "每亿元投入的贴近度", "en": "Closeness per 亿元 spent"},
-        "Σ C_i z_i ÷ Σ cost_i z_i  (exact, by Dinkelbach's method)",
-        lambda closeness, cost, params: closeness,
-        lambda closeness, cost, params: cost,
-    ),
-    "closeness_minus_cost": Objective(
-        {"zh": "贴近度减成本惩罚", "en": "Closeness minus λ × cost"},
-        "Σ (C_i − λ cost_i) z_i",
-        lambda closeness, cost, params: closeness - params["cost_weight"] * cost,
-        params={"cost_weight": "λ, the closeness one 亿元 of cost is worth (≥ 0)"},
-    ),
-}
-"""Registry of objectives a scenario may name; the first is the default."""
-
-
-@dataclass(frozen=True)
 class Category:
-    """A cost category, the table column of each town's cost in it, and its budget."""
+    """A cost category, the table column of each town's cost in it, its budget, its annual
+    limits (budget year → 亿元) and its own spending profile (None: the scenario's)."""
 
     id: str
     column: str
     label: Mapping[str, str]
     budget: float | None = None
+    annual: Mapping[int, float | None] = field(default_factory=dict)
+    profile: Profile | None = None
 
 
 @dataclass(frozen=True)
 class FundingSource:
-    """A source of money with its capacity (亿元) and the categories it may fund."""
+    """A source of money with its capacity (亿元), the categories it may fund and its annual
+    capacity (budget year → 亿元; none given: no annual limit)."""
 
     id: str
     capacity: float
     funds: tuple[str, ...]
     label: Mapping[str, str] = field(default_factory=dict)
+    annual: Mapping[int, float | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,6 +107,10 @@ class Scenario:
     :func:`load_scenario` checks everything it can without the candidate
     table; a scenario built in code (tests, other tools) is taken as given.
     Without ``years`` there is no phasing: towns get no conversion year.
+    ``spread`` holds the spending profile's shares from offset ``spread_from``
+    (−1: the year before conversion).  ``as_of`` is the day the decision is
+    made (None: today, when the selection runs); ``before_as_of`` says whether
+    a conversion year before it is refused or allowed and flagged.
     """
 
     path: Path | None = None
@@ -137,33 +123,73 @@ class Scenario:
     categories: tuple[Category, ...] = ()
     total_budget: float | None = None
     risk_reserve_rate: float = 0.0
+    risk_reserve_amount: float | None = None
+    risk_reserve_of: str = "total"
+    reserve_from: tuple[str, ...] = ()
     talent_column: str | None = None
     talent_capacity: float | None = None
+    talent_annual: Mapping[int, float | None] = field(default_factory=dict)
+    talent_profile: Profile | None = None
     sources: tuple[FundingSource, ...] = ()
     years: tuple[int, ...] = ()
     annual_limits: Mapping[int, float | None] = field(default_factory=dict)
     convert_in: tuple[int, ...] = ()
     spread: tuple[float, ...] = (1.0,)
+    spread_from: int = 0
+    profile_column: str | None = None
+    before_as_of: str = "refuse"
+    as_of: date | None = None
     must_include: tuple[str, ...] = ()
     must_exclude: tuple[str, ...] = ()
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     screens: tuple[Rule, ...] = ()
     standards: Standards | None = None
+    tie_break: TieBreak | None = None
+    plan: Plan | None = None
+    plan_links: tuple[PlanLink, ...] = ()
+    timing: Timing | None = None
+    affordability: Affordability | None = None
     lines: Mapping[str, int] = field(default_factory=dict, repr=False)
 
     @property
+    def profile(self) -> Profile:
+        """The default spending profile: ``spread`` from offset ``spread_from``."""
+        return Profile(self.spread_from, tuple(self.spread))
+
+    @property
+    def timing_rule(self) -> Timing | None:
+        """The timing rule in force: the scenario's, the default with phasing, else None."""
+        if self.timing is not None:
+            return self.timing
+        return DEFAULT_TIMING if self.years else None
+
+    @property
     def spendable_total(self) -> float | None:
-        """The total that may be spent once the risk reserve is set aside."""
+        """The total that may be spent once a fixed reserve, or a reserve rate of the total,
+        is set aside (a rate of investment is held back in the limit itself)."""
         if self.total_budget is None:
             return None
+        if self.risk_reserve_amount is not None:
+            return self.total_budget - self.risk_reserve_amount
+        if self.risk_reserve_of == "investment":
+            return self.total_budget
         return self.total_budget * (1.0 - self.risk_reserve_rate)
 
     @property
     def risk_reserve(self) -> float | None:
-        """The amount set aside (亿元)."""
+        """The fixed amount set aside (亿元); None when it is a rate of the investment (the
+        selection reports the amount its towns need held back)."""
+        if self.risk_reserve_amount is not None:
+            return self.risk_reserve_amount
+        if self.risk_reserve_of == "investment":
+            return None
         if self.total_budget is None:
             return None
         return self.total_budget * self.risk_reserve_rate
+
+    def reserve_holders(self) -> tuple[str, ...]:
+        """The sources that may hold the reserve (every source unless listed)."""
+        return self.reserve_from or tuple(s.id for s in self.sources)
 
     def line(self, key: str) -> int | None:
         """Line of a key path such as ``budget.total`` or ``must_include[1]``.
@@ -187,7 +213,7 @@ class Scenario:
 _TOP_KEYS = (
     "name", "label", "description", "convert", "objective", "categories", "budget", "talent",
     "sources", "phasing", "must_include", "must_exclude", "at_most_one_of", "standards",
-    "screens",
+    "screens", *PLAN_KEYS, *TIE_BREAK_KEYS, *TIMING_KEYS, *AFFORDABILITY_KEYS,
 )
 
 
@@ -202,6 +228,7 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lines: dict[str, int] = {}
+        self.calendar: tuple[int, ...] = ()
 
     def fail(self, what: str, hint: str, key: str, node: Any = None, sub: Any = None) -> InputError:
         row = line_of(node, sub) if node is not None else self.lines.get(key)
@@ -223,14 +250,19 @@ class _Reader:
                              "see criteria/scenario.yaml for an example", file=self.path, row=1)
         record_lines(data, "", self.lines)
         check_keys(data, _TOP_KEYS, "", self.path)
+        phasing_node = data.get("phasing")
+        if phasing_node is not None and not isinstance(phasing_node, MappingNode):
+            raise self.fail("phasing must be a mapping", "write  phasing: {years: {2026: null}}",
+                            "phasing")
+        phasing = read_phasing(phasing_node, self.fail, self.number, self.path)
+        self.calendar = phasing.years if phasing else ()
         categories = self.categories(data)
         ids = [c.id for c in categories]
         count, mode = self.count(data)
         objective, params = self.objective(data)
-        total, rate = self.budget(data)
-        talent_column, talent_capacity = self.talent(data)
         sources = self.sources(data, ids)
-        years, limits, convert_in, spread = self.phasing(data)
+        total, rate, amount, basis, holders = self.budget(data, [s.id for s in sources])
+        talent_column, talent_capacity, talent_annual, talent_profile = self.talent(data)
         include = self.id_list(data, "must_include")
         exclude = self.id_list(data, "must_exclude")
         for i, town in enumerate(include):
@@ -240,14 +272,33 @@ class _Reader:
         groups = self.groups(data)
         standards, screens = self.screens(data)
         label = self.label(data, "", {})
+        plan, links = read_plan_links(data, self.path)
+        tie_break = read_tie_break(data, self.path)
+        timing = read_timing(data, self.path)
+        if timing is not None and phasing is None:
+            raise self.fail("a timing rule needs phasing: without conversion years there is "
+                            "no schedule to value", "add  phasing: {years: {...}}, or remove "
+                            "timing", "timing")
+        affordability = read_affordability(data, [s.id for s in sources], self.fail, self.number,
+                                           self.path)
         return Scenario(
             path=self.path, name=str(data.get("name", self.path.stem)), label=dict(label),
             count=count, count_mode=mode, objective=objective, objective_params=params,
             categories=categories, total_budget=total, risk_reserve_rate=rate,
-            talent_column=talent_column, talent_capacity=talent_capacity, sources=sources,
-            years=years, annual_limits=limits, convert_in=convert_in, spread=spread,
+            risk_reserve_amount=amount, risk_reserve_of=basis, reserve_from=holders,
+            plan=plan, plan_links=links,
+            talent_column=talent_column, talent_capacity=talent_capacity,
+            talent_annual=talent_annual, talent_profile=talent_profile, sources=sources,
+            years=phasing.years if phasing else (),
+            annual_limits=phasing.limits if phasing else {},
+            convert_in=phasing.convert_in if phasing else (),
+            spread=phasing.profile.shares if phasing else (1.0,),
+            spread_from=phasing.profile.start if phasing else 0,
+            profile_column=phasing.profile_column if phasing else None,
+            before_as_of=phasing.before_as_of if phasing else "refuse",
             must_include=include, must_exclude=exclude, groups=groups, screens=screens,
-            standards=standards, lines=dict(self.lines),
+            standards=standards, tie_break=tie_break, timing=timing,
+            affordability=affordability, lines=dict(self.lines),
         )
 
     # --- sections -------------------------------------------------------------
@@ -296,7 +347,7 @@ class _Reader:
             if not isinstance(spec, MappingNode):
                 raise self.fail(f"category {cat_id!r} must be a mapping with its column",
                                 f"write  {cat_id}: {{column: cost_{cat_id}}}", key)
-            check_keys(spec, ("column", "label", "budget"), key, self.path)
+            check_keys(spec, ("column", "label", "budget", "annual", "profile"), key, self.path)
             column = spec.get("column")
             if not isinstance(column, str) or not column:
                 raise self.fail(f"category {cat_id!r} needs the column of its costs",
@@ -305,7 +356,14 @@ class _Reader:
             label = self.label(spec, key, {"en": str(cat_id)})
             budget = self.number(spec.get("budget"), f"{key}.budget", what=f"the {cat_id} budget",
                                  unit="亿元", allow_none=True)
-            out.append(Category(str(cat_id), column, dict(label), budget))
+            annual = read_annual(spec.get("annual"), f"{key}.annual", self.calendar, self.fail,
+                                 self.number, "亿元")
+            profile = (read_profile(spec["profile"], f"{key}.profile", self.fail, self.number)
+                       if "profile" in spec else None)
+            if profile is not None and not self.calendar:
+                raise self.fail("a category profile needs phasing", "add  phasing: {years: ...}",
+                                f"{key}.profile")
+            out.append(Category(str(cat_id), column, dict(label), budget, annual, profile))
         return tuple(out)
 
     def count(self, data: MappingNode) -> tuple[int | None, CountMode]:
@@ -345,26 +403,61 @@ class _Reader:
             params[param] = float(value)  # type: ignore[arg-type]
         return str(name), params
 
-    def budget(self, data: MappingNode) -> tuple[float | None, float]:
-        node = self.mapping(data, "budget", ("total", "risk_reserve_rate"))
+    def budget(self, data: MappingNode, sources: list[str]
+               ) -> tuple[float | None, float, float | None, str, tuple[str, ...]]:
+        node = self.mapping(data, "budget", ("total", "risk_reserve_rate", "risk_reserve",
+                                             "risk_reserve_of", "reserve_from"))
         if node is None:
-            return None, 0.0
+            return None, 0.0, None, "total", ()
         total = self.number(node.get("total"), "budget.total", what="the total budget",
                             unit="亿元", allow_none=True)
+        if "risk_reserve" in node and "risk_reserve_rate" in node:
+            raise self.fail("give the risk reserve either as an amount or as a rate, not both",
+                            "keep  risk_reserve: <亿元>  or  risk_reserve_rate: <share>",
+                            "budget.risk_reserve")
+        basis = node.get("risk_reserve_of", "total")
+        if basis not in ("total", "investment"):
+            raise self.fail(f"risk_reserve_of must be total or investment, got {basis!r}",
+                            "total: a rate of the programme total; investment: a rate of what "
+                            "the chosen towns cost", "budget.risk_reserve_of")
+        if "risk_reserve_of" in node and "risk_reserve_rate" not in node:
+            raise self.fail("risk_reserve_of applies to a risk_reserve_rate",
+                            "add  risk_reserve_rate: <share>, or remove risk_reserve_of",
+                            "budget.risk_reserve_of")
+        holders = self.id_list(node, "reserve_from")
+        for i, source in enumerate(holders):
+            if source not in sources:
+                raise self.fail(f"reserve_from names unknown source {source!r}",
+                                f"use one of the sources: {', '.join(sources) or '(none given)'}",
+                                f"budget.reserve_from[{i}]")
+        amount: float | None = None
+        if "risk_reserve" in node:
+            amount = self.number(node["risk_reserve"], "budget.risk_reserve",
+                                 what="the risk reserve", unit="亿元")
+            if total is None:
+                raise self.fail("a risk reserve needs a total budget to be set aside from",
+                                "add  total: <亿元>  under budget", "budget.risk_reserve")
+            assert amount is not None
+            if amount >= total:
+                raise self.fail(f"the risk reserve {amount:g} leaves nothing of the total "
+                                f"{total:g} to spend", "make the reserve smaller than the total",
+                                "budget.risk_reserve")
+            return total, 0.0, amount, "total", holders
         given = node.get("risk_reserve_rate", 0.0)
         rate = as_number(given)
         if rate is None or not 0 <= rate < 1:
             raise self.fail(f"risk_reserve_rate must be at least 0 and below 1, got {given!r}",
                             "write a share such as 0.05 for 5%", "budget.risk_reserve_rate")
-        if rate > 0 and total is None:
+        if rate > 0 and total is None and basis == "total":
             raise self.fail("a risk reserve needs a total budget to be set aside from",
                             "add  total: <亿元>  under budget", "budget.risk_reserve_rate")
-        return total, float(rate)
+        return total, float(rate), None, str(basis), holders
 
-    def talent(self, data: MappingNode) -> tuple[str | None, float | None]:
-        node = self.mapping(data, "talent", ("column", "capacity"))
+    def talent(self, data: MappingNode) -> tuple[str | None, float | None,
+                                                  dict[int, float | None], Profile | None]:
+        node = self.mapping(data, "talent", ("column", "capacity", "annual", "profile"))
         if node is None:
-            return None, None
+            return None, None, {}, None
         column = node.get("column", "talent_need")
         if not isinstance(column, str) or not column:
             raise self.fail(f"talent.column must be a column name, got {column!r}",
@@ -374,7 +467,14 @@ class _Reader:
                             "add  capacity: 200", "talent")
         capacity = self.number(node["capacity"], "talent.capacity", what="the talent capacity",
                                unit="persons")
-        return column, capacity
+        annual = read_annual(node.get("annual"), "talent.annual", self.calendar, self.fail,
+                             self.number, "persons")
+        profile = (read_profile(node["profile"], "talent.profile", self.fail, self.number)
+                   if "profile" in node else None)
+        if profile is not None and not self.calendar:
+            raise self.fail("a talent profile needs phasing", "add  phasing: {years: ...}",
+                            "talent.profile")
+        return column, capacity, annual, profile
 
     def sources(self, data: MappingNode, categories: list[str]) -> tuple[FundingSource, ...]:
         node = data.get("sources")
@@ -389,7 +489,7 @@ class _Reader:
             if not isinstance(spec, MappingNode):
                 raise self.fail(f"source {source_id!r} must be a mapping",
                                 "write  {capacity: 40, funds: [infrastructure]}", key)
-            check_keys(spec, ("capacity", "funds", "label"), key, self.path)
+            check_keys(spec, ("capacity", "funds", "label", "annual"), key, self.path)
             if "capacity" not in spec:
                 raise self.fail(f"source {source_id!r} has no capacity", "add  capacity: <亿元>",
                                 key)
@@ -405,81 +505,16 @@ class _Reader:
                                     f"use one of the categories: {', '.join(categories)}",
                                     f"{key}.funds[{i}]")
             label = self.label(spec, key, {"en": str(source_id)})
+            annual = read_annual(spec.get("annual"), f"{key}.annual", self.calendar, self.fail,
+                                 self.number, "亿元")
             out.append(FundingSource(str(source_id), float(capacity),  # type: ignore[arg-type]
-                                     tuple(dict.fromkeys(str(c) for c in funds)), dict(label)))
+                                     tuple(dict.fromkeys(str(c) for c in funds)), dict(label),
+                                     annual))
         for cat in categories:
             if out and not any(cat in s.funds for s in out):
                 raise self.fail(f"no source may fund category {cat!r}",
                                 f"add {cat} to the funds of at least one source", "sources")
         return tuple(out)
-
-    def phasing(
-        self, data: MappingNode
-    ) -> tuple[tuple[int, ...], dict[int, float | None], tuple[int, ...], tuple[float, ...]]:
-        node = self.mapping(data, "phasing", ("years", "spread", "convert_in"))
-        if node is None:
-            return (), {}, (), (1.0,)
-        years_node = node.get("years")
-        if not isinstance(years_node, MappingNode) or not years_node:
-            raise self.fail("phasing needs years: each budget year and its annual limit",
-                            "write  years: {2025: 50, 2026: 60}  (null for no limit)",
-                            "phasing.years" if "years" in node else "phasing")
-        limits: dict[int, float | None] = {}
-        for year, limit in years_node.items():
-            key = f"phasing.years.{year}"
-            if isinstance(year, bool) or not isinstance(year, int):
-                raise self.fail(f"a budget year must be a whole year such as 2025, got {year!r}",
-                                "write the year without quotes", key)
-            limits[year] = self.number(limit, key, what=f"the {year} limit", unit="亿元",
-                                       allow_none=True)
-        years = tuple(sorted(limits))
-        for before, after in itertools.pairwise(years):
-            if after != before + 1:
-                raise self.fail(f"budget years must follow each other; {before + 1} is missing",
-                                f"add  {before + 1}: null  (no limit) or a limit",
-                                "phasing.years")
-        spread_node = node.get("spread", [1.0])
-        if not isinstance(spread_node, list) or not spread_node:
-            raise self.fail("spread must list the share of a town's cost in its conversion year "
-                            "and each year after it", "write e.g.  spread: [0.6, 0.4]",
-                            "phasing.spread")
-        spread = []
-        for i, share in enumerate(spread_node):
-            spread.append(self.number(share, f"phasing.spread[{i}]", what="a spread share"))
-        total = math.fsum(spread)  # type: ignore[arg-type]
-        if abs(total - 1.0) > 1e-9:
-            raise self.fail(f"spread shares sum to {total:g}, not 1",
-                            "make the shares of each year add up to 1 (e.g. [0.6, 0.4])",
-                            "phasing.spread")
-        fits = [y for y in years if y + len(spread) - 1 <= years[-1]]
-        convert_node = node.get("convert_in")
-        if convert_node is None:
-            convert_in = fits
-        else:
-            if not isinstance(convert_node, list) or not convert_node:
-                raise self.fail("convert_in must list conversion years",
-                                f"write e.g.  convert_in: [{years[0]}]", "phasing.convert_in")
-            convert_in = []
-            for i, year in enumerate(convert_node):
-                key = f"phasing.convert_in[{i}]"
-                if not isinstance(year, int) or isinstance(year, bool) or year not in limits:
-                    raise self.fail(f"conversion year {year!r} is not a budget year",
-                                    f"use one of {', '.join(map(str, years))}, or add it to "
-                                    "phasing.years", key)
-                if year not in fits:
-                    last = year + len(spread) - 1
-                    raise self.fail(f"a town converted in {year} spends until {last}, after the "
-                                    f"last budget year {years[-1]}",
-                                    f"add the years up to {last} to phasing.years, or drop {year}",
-                                    key)
-                convert_in.append(year)
-        if not convert_in:
-            raise self.fail(f"no conversion year fits: a spread of {len(spread)} years does not "
-                            f"fit in {years[0]}–{years[-1]}",
-                            "add budget years or shorten the spread", "phasing.spread")
-        return years, limits, tuple(dict.fromkeys(convert_in)), tuple(
-            float(s) for s in spread  # type: ignore[arg-type]
-        )
 
     def id_list(self, data: MappingNode, key: str) -> tuple[str, ...]:
         node = data.get(key, [])

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.errors import InputError
-from evalkit.io.numbers import as_number
+from evalkit.io.numbers import as_number, cells_as_numbers
 from evalkit.io.yamlfile import (
     MappingNode,
     SequenceNode,
@@ -158,7 +158,7 @@ def source_values(source: Source, frame: pd.DataFrame) -> np.ndarray:
     def column(name: str) -> np.ndarray:
         if name not in frame.columns:  # a rule the scenario does not apply may read any column
             return np.full(len(frame), np.nan)
-        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        return cells_as_numbers(frame[name].tolist())
 
     return values_or_nan(source, column, len(frame))
 

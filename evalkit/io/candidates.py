@@ -8,13 +8,13 @@ so every problem can be reported with its spreadsheet row and column.
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,8 +22,13 @@ import numpy as np
 import pandas as pd
 
 from evalkit.errors import InputError, invisible, visible
+from evalkit.io.csvfast import PlainTable, TextCells, plain_csv
 from evalkit.io.files import check_input_file
 from evalkit.io.numbers import all_plain, parse_number
+from evalkit.io.sheets import Encoding, csv_rows, decode_text, read_csv_text, read_xlsx_rows
+from evalkit.io.sources import Sources, is_sources_sheet, table_sources
+
+__all__ = ["CandidateTable", "Encoding", "decode_text", "formula_without_value", "load_candidates"]
 
 ID_COLUMN = "id"
 NAME_COLUMN = "name"
@@ -41,24 +46,19 @@ _NON_FINITE = re.compile(r"[+-]?(inf|infinity|nan|\d*\.?\d+e\+?\d{3,})", re.IGNO
 """Text that names a non-finite value, or a number too large to hold (1e400)."""
 
 
-@dataclass(frozen=True)
-class Encoding:
-    """How a text file was decoded."""
-
-    name: str
-    guessed: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.name} (guessed)" if self.guessed else self.name
-
-
 @dataclass(frozen=True, eq=False)
 class CandidateTable:
     """The towns and their raw statistics, as read from one file.
 
-    ``cells`` holds every cell as text (``None`` for an empty one), indexed by
-    town id; ``rows`` gives each town's row number in the file, ``header_row``
-    that of the header (1 unless blank rows come first).
+    :attr:`cells` holds every cell as text (``None`` for an empty one),
+    indexed by town id; ``rows`` gives each town's row number in the file,
+    ``header_row`` that of the header (1 unless blank rows come first).
+    ``sources`` says where each value comes from (:mod:`evalkit.io.sources`),
+    ``None`` when the table has no sources file.
+
+    A plain CSV table (:mod:`evalkit.io.csvfast`) is read without its cells'
+    text: its columns of plain numbers come already converted, and
+    :attr:`cells` is read from the file's rows when first asked for.
     """
 
     path: Path
@@ -66,24 +66,40 @@ class CandidateTable:
     names: tuple[str, ...]
     names_en: tuple[str, ...]
     rows: tuple[int, ...]
-    cells: pd.DataFrame
+    _cells: pd.DataFrame | None
     encoding: Encoding | None = None
     header_row: int = 1
+    sources: Sources | None = None
     _numeric: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """Columns already read as numbers (a plain CSV table's come with it)."""
+    _text: TextCells | None = field(default=None, repr=False)
+    """Where :attr:`cells` comes from when ``_cells`` is ``None``."""
+    _header: tuple[str, ...] = field(default=(), repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @property
+    def cells(self) -> pd.DataFrame:
+        """Every cell as text (``None`` for an empty one), one row per town, indexed by id."""
+        if self._cells is None:
+            assert self._text is not None
+            frame = self._text.frame()
+            frame.index = pd.Index(self.ids, name=ID_COLUMN)
+            object.__setattr__(self, "_cells", frame)  # read once, then kept
+        assert self._cells is not None
+        return self._cells
+
+    @property
     def columns(self) -> tuple[str, ...]:
-        return tuple(self.cells.columns)
+        return self._header or tuple(self.cells.columns)
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """Things the user should know about how the file was read."""
-        if self.encoding is not None and self.encoding.guessed:
-            return (f"{self.path} was read as {self.encoding}",)
-        return ()
+        own = (f"{self.path} was read as {self.encoding}",) \
+            if self.encoding is not None and self.encoding.guessed else ()
+        return own + (self.sources.warnings if self.sources is not None else ())
 
     def name_of(self, town_id: str, lang: str = "zh") -> str:
         i = self.ids.index(town_id)
@@ -113,7 +129,7 @@ class CandidateTable:
         return pd.DataFrame(data, index=pd.Index(self.ids, name=ID_COLUMN))
 
     def _parse_column(self, column: str) -> np.ndarray:
-        if column not in self.cells.columns:
+        if column not in self.columns:
             raise InputError(
                 f"missing column {column!r}",
                 f"add it, or correct the criteria set; the file has: {', '.join(self.columns)}",
@@ -176,138 +192,55 @@ def _parse_plain(cells: list[Any]) -> np.ndarray | None:
     return values if np.isfinite(values).all() else None
 
 
-def load_candidates(path: str | Path) -> CandidateTable:
-    """Read a candidate table from CSV (any common Chinese encoding) or XLSX."""
+def load_candidates(path: str | Path, *,
+                    sources: str | os.PathLike[str] | bool = True) -> CandidateTable:
+    """Read a candidate table from CSV (any common Chinese encoding) or XLSX.
+
+    ``sources``: ``True`` (the default) reads the table's own sources if it
+    has any — a ``sources`` sheet of the workbook, else ``<stem>.sources.csv``
+    beside the file (:func:`evalkit.io.sources.table_sources`); a path reads
+    that sources file instead; ``False`` reads none.
+    """
     path = Path(path)
     check_input_file(path, "candidate file", MAX_BYTES)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, header_row, body, rows = _read_xlsx(path)
+        read = read_xlsx_rows(path, _table_sheet)
         encoding = None
     elif suffix in (".csv", ".txt", ""):
-        header, header_row, body, rows, encoding = _read_csv(path)
+        text, encoding, dialect = read_csv_text(path)
+        plain = plain_csv(text, dialect, TEXT_COLUMNS)
+        if plain is not None:  # the same cells as the csv path, read in C
+            return _with_sources(_build_plain(path, plain, encoding), sources)
+        read = csv_rows(text, dialect, path)
+        del text
     else:
         raise InputError(f"unsupported file type {path.suffix!r}",
                          "save the table as .csv (UTF-8 or GBK) or .xlsx", file=path)
-    return _build(path, header, header_row, body, rows, encoding)
-
-
-def decode_text(path: Path) -> tuple[str, Encoding]:
-    """Decode a text file as UTF-8 (with or without BOM) or GB18030."""
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8", errors="strict"), Encoding("UTF-8 with BOM")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"the file starts with a UTF-8 mark but byte {exc.start + 4} is "
-                             "not UTF-8 (GBK text after the mark?)",
-                             "save it from Excel again as 'CSV UTF-8'", file=path) from None
-    try:
-        return raw.decode("utf-8"), Encoding("UTF-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is a superset of GBK and GB2312, the encodings Chinese Excel writes.
-        return raw.decode("gb18030"), Encoding("GB18030/GBK", guessed=True)
-    except UnicodeDecodeError:
-        raise InputError("cannot decode the file as UTF-8 or GBK",
-                         "save it from Excel as 'CSV UTF-8' and try again", file=path) from None
-
-
-def _read_csv(path: Path) -> tuple[list[str], int, list[list[object]], list[int], Encoding]:
-    text, encoding = decode_text(path)
-    if "\x00" in text:
-        raise InputError("this is not a text table (it contains NUL bytes)",
-                         "give a .csv or .xlsx file", file=path)
-    try:
-        sample = text[:4096]
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header: list[str] | None = None
-    header_row = 0
-    body: list[list[object]] = []
-    rows: list[int] = []
-    try:
-        for row in reader:
-            if not "".join(row).strip():
-                continue  # blank lines are neither the header nor towns
-            if header is None:
-                header = [h.strip() for h in row]
-                header_row = reader.line_num
-                continue
-            body.append(list(row))
-            rows.append(reader.line_num)
-    except csv.Error as exc:
-        raise InputError(f"not a valid CSV table: {exc}", "check quoting on that line",
-                         file=path, row=reader.line_num) from None
+    header, header_row, body, rows = read or (None, 0, [], [])
     if header is None:
-        raise InputError("the file is empty", "add a header row and one row per town", file=path)
-    return header, header_row, body, rows, encoding
+        if suffix in (".xlsx", ".xlsm"):
+            raise InputError("the first sheet is empty", "put the table on the first sheet",
+                             file=path)
+        raise InputError("the file is empty", "add a header row and one row per town",
+                         file=path)
+    return _with_sources(_build(path, header, header_row, body, rows, encoding), sources)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], int, list[list[object]], list[int]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        if type(exc).__name__ == "BadZipFile":  # not a workbook at all (text named .xlsx)
-            raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
-                             "save it again from Excel as .xlsx", file=path) from None
-        if _has_chart_sheets(path):
-            raise InputError(f"the workbook has a chart sheet this reader cannot open "
-                             f"({type(exc).__name__})", "copy the table into a workbook "
-                             "without chart sheets (a sheet named candidates)", file=path) from None
-        raise InputError(f"the workbook cannot be read ({type(exc).__name__}: damaged or "
-                         "unsafe XML, or not a workbook)", "open it in Excel and save it again "
-                         "as .xlsx", file=path) from None
-    header: list[str] | None = None
-    header_row = 0
-    body: list[list[object]] = []
-    rows: list[int] = []
-    try:
-        sheet = _table_sheet(workbook, path)
-        # The used range comes from the cells read, not from the sheet's declared
-        # dimension: one stray cell at XFD1048576 must not mean a million rows of 16,384.
-        sheet.reset_dimensions()
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if header is None:
-                if not any(c is not None and str(c).strip() for c in row):
-                    continue
-                header = ["" if c is None else str(c).strip() for c in row]
-                header_row = number
-                continue
-            if not any(c is not None and str(c).strip() for c in row):
-                continue
-            body.append(list(row))
-            rows.append(number)
-    except InputError:
-        raise
-    except Exception as exc:  # damaged or hostile sheet XML: openpyxl raises many types
-        raise InputError(f"the workbook cannot be read ({type(exc).__name__}: damaged or "
-                         "unsafe XML, or not a workbook)", "open it in Excel and save it again "
-                         "as .xlsx", file=path) from None
-    finally:
-        workbook.close()
-    if header is None:
-        raise InputError("the first sheet is empty", "put the table on the first sheet", file=path)
-    return header, header_row, body, rows
-
-
-def _has_chart_sheets(path: Path) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return any(n.startswith("xl/chartsheets/") for n in archive.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return False
+def _with_sources(table: CandidateTable,
+                  sources: str | os.PathLike[str] | bool) -> CandidateTable:
+    if sources is False:
+        return table
+    found = table_sources(table, None if sources is True else sources)
+    return table if found is None else replace(table, sources=found)
 
 
 def _table_sheet(workbook: Any, path: Path) -> Any:
-    """The sheet named ``candidates``, else the first worksheet (a chart sheet has no cells)."""
+    """The sheet named ``candidates``, else the first worksheet that does not hold sources.
+
+    A chart sheet has no cells; a sheet named ``sources`` (or ``来源``) holds
+    the table's sources (:mod:`evalkit.io.sources`), never its towns.
+    """
     if "candidates" in workbook.sheetnames:
         sheet = workbook["candidates"]
         if hasattr(sheet, "iter_rows"):
@@ -317,7 +250,11 @@ def _table_sheet(workbook: Any, path: Path) -> Any:
     if not workbook.worksheets:
         raise InputError("the workbook has no worksheet (only charts)",
                          "put the table on the first sheet", file=path)
-    return workbook.worksheets[0]
+    tables = [sheet for sheet in workbook.worksheets if not is_sources_sheet(sheet.title)]
+    if not tables:
+        raise InputError("the workbook's only sheet holds sources, not towns",
+                         "put the towns on a sheet named candidates", file=path)
+    return tables[0]
 
 
 def formula_without_value(path: Path, row: int, column: str) -> str | None:
@@ -352,6 +289,37 @@ def formula_without_value(path: Path, row: int, column: str) -> str | None:
 
 def _build(path: Path, header: list[str], header_row: int, body: list[list[object]],
            rows: list[int], encoding: Encoding | None) -> CandidateTable:
+    """The table from its header and its body rows as read."""
+    _check_header(path, header, header_row)
+    cells = _cells(path, header, body, rows)
+    if len(cells) > MAX_TOWNS:
+        raise InputError(f"the table has {len(cells):,} towns, more than {MAX_TOWNS:,}",
+                         "split the table, or evaluate a shortlist", file=path)
+    ids, names, names_en = _towns(path, rows, cells[ID_COLUMN].tolist(),
+                                  cells[NAME_COLUMN].tolist(),
+                                  cells[NAME_EN_COLUMN].tolist() if NAME_EN_COLUMN in cells else None)
+    cells.index = pd.Index(ids, name=ID_COLUMN)
+    return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(rows), cells,
+                          encoding, header_row)
+
+
+def _build_plain(path: Path, plain: PlainTable, encoding: Encoding | None) -> CandidateTable:
+    """The table from what the fast reader read: the same checks, in the same order, as
+    :func:`_build`; the cells' text is read when first asked for."""
+    _check_header(path, plain.header, plain.header_row)
+    if len(plain.rows) > MAX_TOWNS:
+        raise InputError(f"the table has {len(plain.rows):,} towns, more than {MAX_TOWNS:,}",
+                         "split the table, or evaluate a shortlist", file=path)
+    ids, names, names_en = _towns(path, plain.rows, plain.texts[ID_COLUMN], plain.texts[NAME_COLUMN],
+                                  plain.texts.get(NAME_EN_COLUMN))
+    return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(plain.rows), None,
+                          encoding, plain.header_row, _numeric=dict(plain.numbers),
+                          _text=plain.cells, _header=tuple(plain.header))
+
+
+def _check_header(path: Path, header: list[str], header_row: int) -> None:
+    """Every column named once (empty names at the end are dropped from ``header``), and
+    the ``id`` and ``name`` columns there."""
     while header and not header[-1]:
         header.pop()
     for index, name in enumerate(header):
@@ -366,6 +334,35 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
             raise InputError(f"missing column {required!r}",
                              f"add an {required!r} column; the file has: {', '.join(header)}",
                              file=path, row=header_row, column=required)
+
+
+def _towns(path: Path, rows: list[int], id_cells: list[Any], name_cells: list[Any],
+           name_en_cells: list[Any] | None) -> tuple[list[str], list[str], list[str]]:
+    """Ids, names and English names, checked; the first bad one is the error."""
+    ids = _ids(path, id_cells, rows)
+    names = _texts(name_cells)
+    if not _plain_texts(names) or "" in names:
+        for i, name in enumerate(names):  # find the first bad one, as it is reported
+            _check_text(name, path, rows[i], NAME_COLUMN, "name")
+            if not name:
+                raise InputError(f"empty name (town {ids[i]})", "give every town a name",
+                                 file=path, row=rows[i], column=NAME_COLUMN)
+    names_en = [""] * len(ids)
+    if name_en_cells is not None:
+        names_en = _texts(name_en_cells)
+        if not _plain_texts(names_en):
+            for i, name in enumerate(names_en):
+                _check_text(name, path, rows[i], NAME_EN_COLUMN, "English name")
+    if len(ids) < 2:
+        raise InputError(f"only {len(ids)} candidate town(s)",
+                         "a ranking needs at least two towns", file=path)
+    return ids, names, names_en
+
+
+def _cells(path: Path, header: list[str], body: list[list[object]],
+           rows: list[int]) -> pd.DataFrame:
+    """Rows as read (any length, blank cells as ``""`` or ``None``) as a frame of cells:
+    blank cells ``None``, short rows padded, a row with extra non-blank cells refused."""
     width = len(header)
     cleaned: list[list[object]] = []
     for row_number, values in zip(rows, body, strict=True):
@@ -383,13 +380,16 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
                              file=path, row=row_number)
         values = list(values[:width]) + [None] * (width - len(values))
         cleaned.append([None if isinstance(v, str) and not v.strip() else v for v in values])
-    cells = pd.DataFrame(cleaned, columns=header, dtype=object)
-    if len(cleaned) > MAX_TOWNS:
-        raise InputError(f"the table has {len(cleaned):,} towns, more than {MAX_TOWNS:,}",
-                         "split the table, or evaluate a shortlist", file=path)
+    return pd.DataFrame(cleaned, columns=header, dtype=object)
+
+
+def _ids(path: Path, cells: list[object], rows: list[int]) -> list[str]:
+    """The towns' ids; the first empty, malformed or repeated one is an error."""
+    ids = _texts(cells)
+    if _plain_texts(ids) and "" not in ids and len(set(ids)) == len(ids):
+        return ids  # the common case, checked at C speed
     first_row: dict[str, int] = {}  # id → its row; a dict, so checking duplicates stays O(n)
-    for i, value in enumerate(cells[ID_COLUMN]):
-        ident = _text(value)
+    for i, ident in enumerate(ids):
         _check_text(ident, path, rows[i], ID_COLUMN, "id")
         if not ident:
             raise InputError("empty id", "give every town an id", file=path, row=rows[i],
@@ -399,26 +399,24 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
                              "give every town its own id", file=path, row=rows[i],
                              column=ID_COLUMN)
         first_row[ident] = rows[i]
-    ids = list(first_row)
-    names = []
-    for i, value in enumerate(cells[NAME_COLUMN]):
-        name = _text(value)
-        _check_text(name, path, rows[i], NAME_COLUMN, "name")
-        if not name:
-            raise InputError(f"empty name (town {ids[i]})", "give every town a name",
-                             file=path, row=rows[i], column=NAME_COLUMN)
-        names.append(name)
-    names_en = [""] * len(ids)
-    if NAME_EN_COLUMN in cells:
-        names_en = [_text(v) for v in cells[NAME_EN_COLUMN]]
-        for i, name in enumerate(names_en):
-            _check_text(name, path, rows[i], NAME_EN_COLUMN, "English name")
-    if len(ids) < 2:
-        raise InputError(f"only {len(ids)} candidate town(s)",
-                         "a ranking needs at least two towns", file=path)
-    cells.index = pd.Index(ids, name=ID_COLUMN)
-    return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(rows), cells,
-                          encoding, header_row)
+    return ids
+
+
+def _plain_texts(texts: list[str]) -> bool:
+    """True when no text holds an invisible character or is longer than :data:`MAX_TEXT`:
+    one C-speed test for the whole column (``isprintable`` is False for every character
+    :func:`~evalkit.errors.invisible` finds, and for a few visible spaces as well)."""
+    return "".join(texts).isprintable() and max(map(len, texts), default=0) <= MAX_TEXT
+
+
+def _texts(values: list[object]) -> list[str]:
+    """:func:`_text` of each value (mapped at C speed when all are text, as from a CSV)."""
+    if set(map(type, values)) == {str}:
+        return list(map(str.strip, map(_NFC, cast(list[str], values))))
+    return [_text(v) for v in values]
+
+
+_NFC = functools.partial(unicodedata.normalize, "NFC")
 
 
 def _text(value: object) -> str:

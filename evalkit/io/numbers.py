@@ -71,3 +71,21 @@ def all_plain(cells: list[Any]) -> bool:
     except TypeError:
         joined = "".join(c for c in cells if isinstance(c, str))
     return _NOT_PLAIN.search(joined) is None
+
+
+def cells_as_numbers(cells: Any) -> Any:
+    """A column of table cells as floats by the one grammar (NaN where a cell is not a number).
+
+    The readers of the standards screen use it, so that a cell means the same
+    number there as in the decision matrix (``1,234`` is 1234 everywhere).
+    """
+    import numpy as np
+
+    out = np.empty(len(cells), dtype=float)
+    for i, cell in enumerate(cells):
+        if isinstance(cell, float | int) and not isinstance(cell, bool):
+            out[i] = float(cell)
+        else:
+            number = as_number(cell)
+            out[i] = number if number is not None else np.nan
+    return out

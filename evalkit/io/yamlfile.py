@@ -96,7 +96,15 @@ class _Builder:
                 out.item_lines.append(child.start_mark.line + 1)
                 out.texts.append(child.value if isinstance(child, yaml.ScalarNode) else "")
             return out
-        return self.loader.construct_object(node, deep=True)
+        return self.scalar(node, keypath)
+
+    def scalar(self, node: yaml.Node, keypath: str) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # a timestamp that is no date, e.g. 2024-02-30
+            raise self.fail(f"{node.value!r} looks like a date but is not one",
+                            "write an existing date as YYYY-MM-DD, or put the text in quotes",
+                            node, keypath or None) from None
 
     def mapping(self, node: yaml.MappingNode, keypath: str, depth: int) -> MappingNode:
         self.loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor)
@@ -107,7 +115,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail("a key is a list or a mapping", "write keys as plain words",
                                 key_node, keypath or None)
-            key = self.loader.construct_object(key_node)
+            key = self.scalar(key_node, keypath)
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = key_node.value  # 1.5, true, a date: keep the key as written
             path = f"{keypath}.{key}" if keypath else str(key)

@@ -8,13 +8,13 @@ closeness and the ideal and anti-ideal points, so a report can explain them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from evalkit.methods._pymcdm import methods, normalizations
 from evalkit.methods.matrix import DecisionMatrix
-from evalkit.methods.registry import NORMALIZATIONS
+from evalkit.methods.registry import NORMALIZATIONS, TOPSIS_DISTANCES
 from evalkit.methods.weighting import Weights
 
 TIE_TOLERANCE = 1e-9
@@ -77,6 +77,7 @@ class Ranking:
     weighted: np.ndarray
     ranks: np.ndarray
     tied: np.ndarray
+    distance: str = "weighted_matrix"
 
     @property
     def order(self) -> np.ndarray:
@@ -84,8 +85,27 @@ class Ranking:
         return np.lexsort((np.arange(len(self.ids)), self.ranks))
 
 
-def topsis(matrix: DecisionMatrix, weights: Weights, normalization: str = "vector") -> Ranking:
-    """Rank towns by TOPSIS closeness C_i = D⁻_i / (D⁺_i + D⁻_i)."""
+DEFAULT_DISTANCE = "weighted_matrix"
+"""Hwang & Yoon's TOPSIS: v_ij = w_j r_ij, D = √Σ_j (v_ij − v*_j)²."""
+
+
+def topsis(matrix: DecisionMatrix, weights: Weights, normalization: str = "vector", *,
+           distance: str = DEFAULT_DISTANCE) -> Ranking:
+    """Rank towns by TOPSIS closeness C_i = D⁻_i / (D⁺_i + D⁻_i).
+
+    ``distance`` names an entry of :data:`~evalkit.methods.registry.TOPSIS_DISTANCES`:
+    ``weighted_matrix`` (Hwang & Yoon 1981: the matrix is weighted, v = w·r, so the
+    squared distance carries w²) or ``weighted_distance`` (the weights inside the
+    distance, D_i = √Σ_j w_j (r_ij − r*_j)², common in Chinese regional-evaluation
+    papers).  The second is the first with weights √w_j, exactly, since
+    w_j (r − r*)² = (√w_j r − √w_j r*)²; it is computed that way, so D±, ideal and
+    anti-ideal are then in the space of √w_j · r_ij.
+    """
+    if distance not in TOPSIS_DISTANCES:
+        raise ValueError(f"unknown TOPSIS distance {distance!r}")
+    if distance == "weighted_distance":
+        root = Weights(weights.method, weights.indicator_ids, np.sqrt(weights.values))
+        return replace(topsis(matrix, root, normalization), distance=distance)
     method = methods.TOPSIS(NORMALIZATIONS[normalization])
     # ``_method`` is the step every pymcdm method implements (pinned 1.4.0); ``verbose=True``
     # would wrap each step in a pandas table with one column per town: seconds at 40,000 towns.
@@ -99,3 +119,47 @@ def topsis(matrix: DecisionMatrix, weights: Weights, normalization: str = "vecto
     ranks, tied = competition_ranks(closeness)
     return Ranking(matrix.ids, normalization, closeness, d_plus, d_minus, tables["pis"],
                    tables["nis"], tables["wnmatrix"], ranks, tied)
+
+
+def weighted_matrix_factors(w: np.ndarray) -> np.ndarray:
+    """Column factors of the ``weighted_matrix`` distance: v_ij = w_j r_ij."""
+    return np.asarray(w, dtype=float)
+
+
+def weighted_distance_factors(w: np.ndarray) -> np.ndarray:
+    """Column factors of the ``weighted_distance`` distance: √w_j (so that D² = Σ w_j Δr²)."""
+    return np.sqrt(np.asarray(w, dtype=float))
+
+
+def topsis_fixed(matrix: DecisionMatrix, weights: Weights, ideal: np.ndarray,
+                 anti_ideal: np.ndarray, *, distance: str = DEFAULT_DISTANCE) -> Ranking:
+    """TOPSIS against fixed ideal and anti-ideal points given in the indicators' own units.
+
+    For comparisons across years (or across separate tables) the reference points
+    must not move with the towns: each column is normalised between the given
+    points, r_ij = (x_ij − x⁻_j) / (x⁺_j − x⁻_j), so the ideal is r = 1 and the
+    anti-ideal r = 0 on every column whatever its direction (for a cost column
+    x⁺_j < x⁻_j).  A value beyond a point gives r outside [0, 1] and is kept (a town
+    better than the ideal is not clipped).  Then v_ij = f_j r_ij with f_j = w_j
+    (``weighted_matrix``) or √w_j (``weighted_distance``), D⁺_i = ‖v_i − f‖,
+    D⁻_i = ‖v_i‖ and C_i = D⁻_i / (D⁺_i + D⁻_i).  ``normalization`` is ``fixed``.
+    """
+    if distance not in TOPSIS_DISTANCES:
+        raise ValueError(f"unknown TOPSIS distance {distance!r}")
+    top = np.asarray(ideal, dtype=float)
+    bottom = np.asarray(anti_ideal, dtype=float)
+    width = top - bottom
+    if top.shape != (matrix.shape[1],) or bottom.shape != top.shape:
+        raise ValueError("give one ideal and one anti-ideal value per indicator")
+    if np.any(width == 0):
+        raise ValueError("an indicator's ideal equals its anti-ideal")
+    r = (matrix.values - bottom) / width
+    factors = TOPSIS_DISTANCES[distance](weights.values)
+    v = r * factors
+    d_plus = np.sqrt(((v - factors) ** 2).sum(axis=1))
+    d_minus = np.sqrt((v ** 2).sum(axis=1))
+    total = d_plus + d_minus
+    closeness = np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 0.5)
+    ranks, tied = competition_ranks(closeness)
+    return Ranking(matrix.ids, "fixed", closeness, d_plus, d_minus, factors.copy(),
+                   np.zeros_like(factors), v, ranks, tied, distance)

@@ -19,7 +19,11 @@ from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import line_of
 from evalkit.methods.registry import (
     COMBINATION_METHODS,
+    COMPLETION_METHODS,
+    CRITIC_CONFLICTS,
+    CRITIC_CORRELATIONS,
     ENTROPY_STANDARDIZATIONS,
+    GROUP_AGGREGATIONS,
     OBJECTIVE_WEIGHTINGS,
     PRIORITY_METHODS,
     RI_TABLES,
@@ -44,9 +48,13 @@ class WeightingSpec:
 
 @dataclass(frozen=True)
 class RankingSpec:
-    """How towns are ranked: TOPSIS with a named normalisation."""
+    """How towns are ranked: TOPSIS with a named normalisation and distance
+    (:data:`~evalkit.methods.registry.TOPSIS_DISTANCES`)."""
 
     normalization: str = "vector"
+    distance: str = "weighted_matrix"
+    also: tuple[str, ...] = ()
+    """Extra cross-checks (:data:`~evalkit.methods.registry.EXTRA_CHECKS`) to run and report."""
 
 
 ENTROPY_SHIFT = 0.01
@@ -94,6 +102,10 @@ def check_weighting(options: Mapping[str, Any], method: str, *, file: Path | Non
     name("priority", PRIORITY_METHODS, "AHP priority method")
     name("ri_table", RI_TABLES, "random-index table")
     name("combination", COMBINATION_METHODS, "combination")
+    name("completion", COMPLETION_METHODS, "completion method")
+    name("aggregation", GROUP_AGGREGATIONS, "aggregation of experts")
+    name("correlation", CRITIC_CORRELATIONS, "CRITIC correlation")
+    name("conflict", CRITIC_CONFLICTS, "CRITIC conflict")
     number("threshold", 0.0, 1.0, "threshold must be a number above 0 and at most 1",
            "write e.g. threshold: 0.1 (Saaty's CR ≤ 0.10)", low_open=True)
     number("alpha", 0.0, 1.0, "alpha must be a number from 0 to 1", "write e.g. alpha: 0.5")

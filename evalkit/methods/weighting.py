@@ -103,28 +103,38 @@ def entropy_weights(values: np.ndarray, signs: np.ndarray | None = None, *,
     return divergence / total, {"proportions": p, "entropy": entropy, "divergence": divergence}
 
 
-def critic_weights(values: np.ndarray, signs: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def critic_weights(values: np.ndarray, signs: np.ndarray, *, correlation: str = "flipped",
+                   conflict: str = "one_minus_r") -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995).
 
     On direction-aware min–max data: contrast σ_j (sample standard deviation),
     conflict Σ_k (1 − r_jk) with Pearson r; C_j = σ_j · conflict_j,
     w_j = C_j / Σ C_k.  A constant column has σ = 0, hence weight 0, and is
     left out of the other columns' conflict sums (its correlation is undefined).
+
+    ``correlation="unflipped"`` takes r of the columns as given (a cost column's
+    correlations keep their sign; σ is the same either way, since min–max
+    flipping is 1 − y); ``conflict="one_minus_abs_r"`` uses Σ_k (1 − |r_jk|), so a
+    strong negative correlation counts as redundancy, not conflict.  The names are
+    :data:`~evalkit.methods.registry.CRITIC_CORRELATIONS` and ``CRITIC_CONFLICTS``.
     """
     y = minmax_standardize(np.asarray(values, dtype=float), signs)
+    y_corr = y if correlation == "flipped" else \
+        minmax_standardize(np.asarray(values, dtype=float), np.ones_like(signs))
     varying = np.ptp(np.asarray(values, dtype=float), axis=0) > 0
     sigma = np.where(varying, y.std(axis=0, ddof=1), 0.0)
     corr = np.zeros((y.shape[1], y.shape[1]))
     if varying.sum() > 1:
-        corr[np.ix_(varying, varying)] = np.corrcoef(y[:, varying], rowvar=False)
+        corr[np.ix_(varying, varying)] = np.corrcoef(y_corr[:, varying], rowvar=False)
     elif varying.sum() == 1:
         corr[np.ix_(varying, varying)] = 1.0
-    conflict = np.where(varying, ((1.0 - corr) * varying[None, :]).sum(axis=1), 0.0)
-    information = sigma * conflict
+    distance = 1.0 - (np.abs(corr) if conflict == "one_minus_abs_r" else corr)
+    conflicts = np.where(varying, (distance * varying[None, :]).sum(axis=1), 0.0)
+    information = sigma * conflicts
     total = information.sum()
     if total <= 0:
         raise ValueError("the indicators carry no contrast or conflict")
-    return information / total, {"contrast": sigma, "conflict": conflict,
+    return information / total, {"contrast": sigma, "conflict": conflicts,
                                  "correlation": corr, "information": information}
 
 
@@ -153,11 +163,19 @@ def weigh_critic(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     if matrix.shape[0] < 3:
         raise _spec_error(spec, "CRITIC needs at least three towns (correlations)",
                           "use entropy or fixed weights")
+    options = {key: str(spec.options[key]) for key in ("correlation", "conflict")
+               if key in spec.options and spec.options[key] != CRITIC_DEFAULTS[key]}
     try:
-        w, details = critic_weights(matrix.values, matrix.signs)
+        w, details = critic_weights(matrix.values, matrix.signs,
+                                    correlation=options.get("correlation", "flipped"),
+                                    conflict=options.get("conflict", "one_minus_r"))
     except ValueError as exc:
         raise _spec_error(spec, str(exc), "add indicators that differ between towns") from None
-    return Weights("critic", matrix.indicator_ids, w, {}, details)
+    return Weights("critic", matrix.indicator_ids, w, options, details)
+
+
+CRITIC_DEFAULTS = {"correlation": "flipped", "conflict": "one_minus_r"}
+"""CRITIC's defaults; only options that differ from them are named in the result."""
 
 
 def weigh_fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
@@ -223,6 +241,8 @@ def ahp_judgments(experts: tuple[ExpertJudgments, ...], spec: WeightingSpec) -> 
         ri_table=str(spec.options.get("ri_table", DEFAULT_RI_TABLE)),
         threshold=float(spec.options.get("threshold", DEFAULT_THRESHOLD)),
         allow_inconsistent=bool(spec.options.get("allow_inconsistent", False)),
+        completion=str(spec.options.get("completion", "llsm")),
+        aggregation=str(spec.options.get("aggregation", "aij")),
     )
 
 
@@ -239,6 +259,9 @@ def weigh_ahp(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     result = ahp_judgments(experts, spec)
     values = np.array([result.weights[i] for i in matrix.indicator_ids])
     options = {"priority": result.method, "ri_table": result.ri_table}
+    for key, default in (("completion", "llsm"), ("aggregation", "aij")):
+        if spec.options.get(key, default) != default:  # named only when not the default
+            options[key] = str(spec.options[key])
     text = f"ahp ({result.method}, {len(result.experts)} experts, RI {result.ri_table})"
     return Weights("ahp", matrix.indicator_ids, values, options,
                    {"ahp": result, "judgments": experts}, result.warnings, text)
@@ -263,8 +286,12 @@ def weigh_combined(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     if combination == "linear":
         text = (f"combined = {float(alpha):g}·{subjective.label} + "
                 f"{1 - float(alpha):g}·{objective.label}")
-    else:
+    elif combination == "multiplicative":
         text = f"combined ∝ {subjective.label} × {objective.label}"
+    elif combination == "min_discrimination":
+        text = f"combined ∝ √({subjective.label} × {objective.label})"
+    else:
+        text = f"combined = game-theory mix of {subjective.label} and {objective.label}"
     return Weights("combined", matrix.indicator_ids, values, options, details,
                    (*subjective.warnings, *objective.warnings), text)
 

@@ -16,7 +16,12 @@ from evalkit.errors import InputError
 from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, read_label
 from evalkit.methods.matrix import DIRECTIONS
-from evalkit.methods.registry import NORMALIZATIONS, WEIGHTING_METHODS
+from evalkit.methods.registry import (
+    EXTRA_CHECKS,
+    NORMALIZATIONS,
+    TOPSIS_DISTANCES,
+    WEIGHTING_METHODS,
+)
 from evalkit.methods.specs import RankingSpec, WeightingSpec, check_weighting
 from evalkit.model.derive import SOURCE_KINDS, Source, parse_source
 
@@ -34,6 +39,7 @@ INDICATOR_KEYS = {"id", "label", "unit", "family", "direction", "scale", "note"}
 WEIGHTING_KEYS = {
     "method", "standardization", "shift", "weights", "judgments", "priority", "ri_table",
     "threshold", "allow_inconsistent", "alpha", "combination", "objective",
+    "completion", "aggregation", "correlation", "conflict",
 }
 
 
@@ -310,12 +316,24 @@ class _Parser:
             raise self.error("ranking must be a mapping", "write ranking: {normalization: vector}",
                              parent, "ranking", "ranking")
         for key in block:
-            if key != "normalization":
-                raise self.error(f"unknown key {key!r} in ranking", "use normalization",
-                                 block, key, f"ranking.{key}")
+            if key not in ("normalization", "distance", "also"):
+                raise self.error(f"unknown key {key!r} in ranking",
+                                 "use normalization, distance or also", block, key,
+                                 f"ranking.{key}")
+        also = block.get("also", [])
+        if not isinstance(also, list) or not all(isinstance(a, str) and a in EXTRA_CHECKS
+                                                 for a in also):
+            raise self.error(f"ranking.also must be a list of methods, got {also!r}",
+                             f"use some of {', '.join(EXTRA_CHECKS)}", block, "also",
+                             "ranking.also")
+        distance = block.get("distance", "weighted_matrix")
+        if distance not in TOPSIS_DISTANCES:
+            raise self.error(f"unknown TOPSIS distance {distance!r}",
+                             f"use one of {', '.join(TOPSIS_DISTANCES)}", block, "distance",
+                             "ranking.distance")
         normalization = block.get("normalization", "vector")
         if normalization not in NORMALIZATIONS:
             raise self.error(f"unknown normalization {normalization!r}",
                              f"use one of {', '.join(NORMALIZATIONS)}", block, "normalization",
                              "ranking.normalization")
-        return RankingSpec(normalization)
+        return RankingSpec(normalization, distance, tuple(dict.fromkeys(also)))

@@ -27,10 +27,12 @@ from evalkit.io.yamlfile import (
     read_label,
 )
 from evalkit.model.derive import Source, parse_source, values_or_nan
+from evalkit.model.plan import Plan, PlanFigure, check_reference, load_plan
 
 COMPARES = (">=", "<=")
-_TOP_KEYS = ("source", "label", "targets")
-_TARGET_KEYS = ("id", "label", "unit", "compare", "target", "city", "value", "source", "note")
+_TOP_KEYS = ("source", "label", "targets", "plan")
+_TARGET_KEYS = ("id", "label", "unit", "compare", "target", "city", "value", "source", "note",
+                "plan")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,13 @@ class Target:
     city: float | None = None
     source: str = ""
     line: int | None = None
+    plan: PlanFigure | None = None
+    note: str = ""
+
+    @property
+    def from_plan(self) -> bool:
+        """Whether the level is the work plan's own figure (checked against it)."""
+        return self.plan is not None
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class Targets:
     source: str = ""
     label: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
+    plan: Plan | None = None
 
     def __iter__(self) -> Iterator[Target]:
         return iter(self.targets)
@@ -79,12 +89,21 @@ def load_targets(path: str | Path) -> Targets:
     label: Mapping[str, str] = {}
     if "label" in data:
         label = read_label(data["label"], file=path, row=line_of(data, "label"), column="label")
+    plan = None
+    if "plan" in data:
+        if not isinstance(data["plan"], str) or not data["plan"].strip():
+            raise InputError(f"plan must be the name of a plan file, got {data['plan']!r}",
+                             "write  plan: plan.yaml", file=path, row=line_of(data, "plan"),
+                             column="plan")
+        plan = load_plan(path.parent / data["plan"])
     items = data["targets"]
-    targets = [_target(item, items, index, path, source) for index, item in enumerate(items)]
-    return Targets(tuple(targets), source, label, path)
+    targets = [_target(item, items, index, path, source, plan)
+               for index, item in enumerate(items)]
+    return Targets(tuple(targets), source, label, path, plan)
 
 
-def _target(item: Any, items: SequenceNode, index: int, path: Path, default_source: str) -> Target:
+def _target(item: Any, items: SequenceNode, index: int, path: Path, default_source: str,
+            plan: Plan | None = None) -> Target:
     where = f"targets[{index}]"
 
     def fail(what: str, hint: str, key: str | None = None) -> InputError:
@@ -110,10 +129,26 @@ def _target(item: Any, items: SequenceNode, index: int, path: Path, default_sour
     label = (read_label(item["label"], file=path, row=line_of(item, "label"),
                         column=f"{where}.label")
              if "label" in item else {"zh": item["id"], "en": item["id"]})
+    figure = None
+    if "plan" in item:
+        if plan is None:
+            raise fail("a target that names a plan figure needs the plan file",
+                       "add  plan: plan.yaml  at the top of the targets file", "plan")
+        figure = check_reference(plan, item["plan"], float(number), file=path,
+                                 row=line_of(item, "plan"), column=f"{where}.plan")
+        if figure.compare is not None and figure.compare != item["compare"]:
+            raise fail(f"compare {item['compare']!r} is not the plan's {figure.compare!r} for "
+                       f"{figure.id}", f"write compare: '{figure.compare}'", "compare")
+    note = item.get("note", "")
+    if not isinstance(note, str):
+        raise fail(f"note must be text, got {note!r}", "write note: \"...\"", "note")
+    if figure is not None:
+        source = str(item.get("source", f"{default_source} {figure.section}".strip()))
+    else:
+        source = str(item.get("source", default_source))
     return Target(id=item["id"], label=label, unit=str(item.get("unit", "")),
                   compare=item["compare"], target=float(number), value=parsed,
-                  city=city,
-                  source=str(item.get("source", default_source)), line=line_of(items, index))
+                  city=city, source=source, line=line_of(items, index), plan=figure, note=note)
 
 
 def target_values(targets: Sequence[Target] | Targets,

@@ -77,7 +77,8 @@ def _style(fonts: CjkFonts) -> Iterator[None]:
 
 def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # Transparent: the page's evidence watermark, drawn beneath the content, shows through.
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
     text = buffer.getvalue()
     # The XML prologue and DOCTYPE are not wanted when the SVG is embedded.
     return text[text.index("<svg"):]

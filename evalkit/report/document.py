@@ -17,12 +17,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evalkit.decide.decisive import DecisiveMargin
+from evalkit.decide.dossier import Dossier
+from evalkit.decide.experts import ExpertsView
 from evalkit.decide.robustness import Robustness
 from evalkit.decide.selection import SelectionResult
 from evalkit.decide.standards import ScreenTable
 from evalkit.errors import require
 from evalkit.methods.ahp.experts import AhpWeights
 from evalkit.model.evaluation import Evaluation
+from evalkit.model.plan import Plan
 from evalkit.model.targets import Targets, load_targets
 from evalkit.report.fonts import CjkFonts, find_cjk_fonts
 
@@ -66,10 +70,28 @@ class Report:
     now: datetime = field(default_factory=lambda: datetime.now(UTC).astimezone())
     document_number: str = ""
     fonts: CjkFonts | None = None
+    unscreened: SelectionResult | None = None
+    """The selection made without the scenario's screens (to show what a screen alone decides)."""
+    decisive: DecisiveMargin | None = None
+    """The pairs of towns whose order decides the selection, compared side by side."""
+    experts: ExpertsView | None = None
+    """Each expert's own weights, ranking and selection, and their consensus."""
+    dossier: Dossier | None = None
+    """The application dossier's inputs (narratives, panel, risk register, survey)."""
+    issuer: str = ""
+    """The issuing unit (编制单位) for the covers; else the criteria set's ``city.issuer``."""
 
     @property
     def town_ids(self) -> tuple[str, ...]:
         return self.evaluation.matrix.ids
+
+    @property
+    def plan(self) -> Plan | None:
+        """The work plan the run refers to: the scenario's, else the targets'."""
+        scenario = self.selection.scenario if self.selection is not None else None
+        if scenario is not None and scenario.plan is not None:
+            return scenario.plan
+        return self.targets.plan if self.targets is not None else None
 
     @property
     def ahp(self) -> AhpWeights | None:
@@ -86,6 +108,9 @@ class Report:
             "selection": _jsonable(self.selection.to_dict() if self.selection else None),
             "robustness": _jsonable(self.robustness.to_dict() if self.robustness else None),
             "screen": _jsonable(self.screen.to_dict() if self.screen else None),
+            "decisive": _jsonable(self.decisive.to_dict() if self.decisive else None),
+            "experts": _jsonable(self.experts.to_dict() if self.experts else None),
+            "dossier": _jsonable(self.dossier.to_dict() if self.dossier else None),
             "weights": self.evaluation.weights.as_dict(),
             "towns": list(self.town_ids),
         }, sort_keys=True, ensure_ascii=False)
@@ -106,7 +131,11 @@ def build_report(evaluation: Evaluation, *, selection: SelectionResult | None = 
                  targets: Targets | str | Path | None = None,
                  inputs: Mapping[str, str | Path] | None = None,
                  parameters: Mapping[str, Any] | None = None,
-                 now: datetime | None = None, document_number: str = "") -> Report:
+                 now: datetime | None = None, document_number: str = "",
+                 unscreened: SelectionResult | None = None,
+                 decisive: DecisiveMargin | None = None,
+                 experts: ExpertsView | None = None,
+                 dossier: Dossier | None = None, issuer: str = "") -> Report:
     """Collect what the report shows: the evaluation and the optional analyses.
 
     ``selection`` is what :func:`~evalkit.decide.selection.select_towns`
@@ -116,8 +145,9 @@ def build_report(evaluation: Evaluation, *, selection: SelectionResult | None = 
     or the path of a targets file); ``inputs`` maps a role (criteria,
     candidates, scenario...) to a file whose name and SHA-256 go in the
     provenance block; ``now`` is the report time (inject it for reproducible
-    output).  The CJK font is looked up here, so a missing font stops before
-    anything is written.
+    output); ``dossier`` is :func:`~evalkit.decide.dossier.load_dossier`'s
+    result, for the 论证报告 and the 风险评估报告.  The CJK font is looked up here,
+    so a missing font stops before anything is written.
     """
     require(evaluation, Evaluation, "evaluation", "pass the result of evaluate(...)")
     if selection is not None:
@@ -126,6 +156,16 @@ def build_report(evaluation: Evaluation, *, selection: SelectionResult | None = 
     if robustness is not None:
         require(robustness, Robustness, "robustness",
                 "pass the result of robustness(...), not its to_dict()")
+    if unscreened is not None:
+        require(unscreened, SelectionResult, "unscreened",
+                "pass select_towns(evaluation, scenario without screens)")
+    if decisive is not None:
+        require(decisive, DecisiveMargin, "decisive",
+                "pass decisive_margin(evaluation, selection, scenario)")
+    if experts is not None:
+        require(experts, ExpertsView, "experts", "pass experts_view(evaluation, scenario)")
+    if dossier is not None:
+        require(dossier, Dossier, "dossier", "pass load_dossier(folder)")
     if screen is not None:
         require(screen, ScreenTable, "screen", "pass screen_table(standards, table, applied)")
     if targets is not None:
@@ -144,4 +184,5 @@ def build_report(evaluation: Evaluation, *, selection: SelectionResult | None = 
              if path is not None and Path(path).exists()]
     moment = now or datetime.now(UTC).astimezone()
     return Report(evaluation, selection, robustness, screen, loaded, tuple(found),
-                  dict(parameters or {}), moment, document_number, fonts)
+                  dict(parameters or {}), moment, document_number, fonts, unscreened,
+                  decisive, experts, dossier, issuer)

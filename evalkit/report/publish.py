@@ -36,6 +36,16 @@ class ReportRun:
     def pdfs(self) -> tuple[Path, ...]:
         return tuple(f for f in self.files if f.suffix == ".pdf")
 
+    @property
+    def docx(self) -> tuple[Path, ...]:
+        """The editable Word copies (``--format docx`` or ``both``)."""
+        return tuple(f for f in self.files if f.suffix == ".docx")
+
+    @property
+    def documents(self) -> tuple[Path, ...]:
+        """Every rendered document, PDF and Word, in file-name order (not the HTML sources)."""
+        return tuple(f for f in self.files if f.suffix in (".pdf", ".docx"))
+
 
 def town_stems(ids: Sequence[str]) -> dict[str, str]:
     """File-name parts for town ids, unique by construction, even ignoring case.

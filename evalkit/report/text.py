@@ -38,7 +38,13 @@ MAX_TABLE_TOWNS = 6
 
 def load_strings(path: Path = TEMPLATES / "strings.yaml") -> dict[str, dict[str, str]]:
     """The report's fixed text: ``{lang: {key: text}}`` from one bilingual file."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    text = path.read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=_YAML_LOADER)
+    keys = [line.split(":", 1)[0] for line in text.splitlines()
+            if line and not line[0].isspace() and not line.startswith("#") and ":" in line]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:  # a second entry would silently replace the first
+        raise ValueError(f"{path.name}: keys given twice: {', '.join(twice)}")
     out: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
     for key, entry in data.items():
         for lang in LANGS:
@@ -68,14 +74,27 @@ def fmt_num(value: Any, digits: int = 2) -> str:
 
 
 def fmt_pct(value: Any, digits: int = 1) -> str:
-    """A share in [0, 1] as a percentage."""
+    """A share in [0, 1] as a percentage that never claims more than the data.
+
+    A share short of 1 is never printed as 100% (0.9998 → ">99.9%"), and a
+    share above 0 never as 0% ("<0.1%"): "in every draw" and "in none" are
+    findings, kept for the exact values.
+    """
     if value is None:
         return "—"
     try:
         number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    return "—" if not math.isfinite(number) else f"{number * 100:.{digits}f}%"
+    if not math.isfinite(number):
+        return "—"
+    text = f"{number * 100:.{digits}f}"
+    step = 10.0 ** -digits
+    if 0 < number < 1 and float(text) >= 100:
+        return f">{100 - step:.{digits}f}%"
+    if 0 < number < 1 and float(text) <= 0:
+        return f"<{step:.{digits}f}%"
+    return f"{text}%"
 
 
 def fmt_date(moment: datetime, lang: str) -> str:

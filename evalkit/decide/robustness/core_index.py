@@ -13,6 +13,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +22,7 @@ import evalkit.decide.robustness.kernel as kernel
 from evalkit.decide.robustness.kernel import TopsisBatch
 from evalkit.decide.scenario import OBJECTIVES, Scenario
 from evalkit.decide.selection.inputs import SelectionInput
+from evalkit.decide.selection.problem import Problem, build_problem
 from evalkit.decide.selection.result import SelectionInfeasible
 from evalkit.decide.standards import screen
 from evalkit.errors import InputError
@@ -80,9 +83,14 @@ class _Portfolios:
     """Every portfolio that meets the limits not touched by the cost uncertainty.
 
     ``members`` is eligible-towns × portfolios (0/1); ``cost_rows`` is
-    categories × limits: limit q sums the categories with a 1 over the chosen
-    towns and must stay ≤ ``cost_limits[q]`` (category budgets, the total and
-    Gale's financing condition for every set of categories).
+    categories × limits: limit q sums the categories with the given weights over
+    the chosen towns and must stay ≤ ``cost_limits[q]`` (category budgets, the
+    total and Gale's financing condition for every set of categories and the
+    reserve).  The phasing data come from the selection model's own problem:
+    ``share`` (towns × categories × conversion years × budget years: the part of
+    a town's cost in a category spent that year), ``talent_by`` (the talent
+    needed by the end of each year), ``allowed`` (the conversion years each town
+    may take) and the annual rows.
     """
 
     eligible: np.ndarray
@@ -90,9 +98,17 @@ class _Portfolios:
     sets: tuple[tuple[int, ...], ...]
     cost_rows: np.ndarray
     cost_limits: np.ndarray
-    years: tuple[int, ...]
+    years: tuple[int | None, ...]
+    calendar: tuple[int, ...]
     year_limits: np.ndarray  # per budget year, inf when none
-    spread: tuple[float, ...]
+    category_limits: np.ndarray  # categories × budget years, inf when none
+    talent_limits: np.ndarray  # per budget year: recruits hired by its end, inf when none
+    share: np.ndarray
+    talent_by: np.ndarray
+    allowed: np.ndarray
+    recurring: tuple[np.ndarray, float, np.ndarray | None, float] | None
+    """(retained revenue, running cost's share of the capital cost, running costs from a
+    column or None, the city's support) when running costs are a limit."""
 
 
 def _excluded(towns: SelectionInput, scenario: Scenario) -> set[str]:
@@ -103,12 +119,29 @@ def _excluded(towns: SelectionInput, scenario: Scenario) -> set[str]:
     return out | set(scenario.must_exclude)
 
 
+def _enumerable(scenario: Scenario) -> bool:
+    """Can every limit be checked by enumeration?  Not annual source capacities (the
+    financing then couples the years), a debt limit below what its sources hold, or the
+    discounted timing rule (the value then depends on the years): those are solved."""
+    if any(src.annual for src in scenario.sources):
+        return False
+    timing = scenario.timing_rule
+    if timing is not None and timing.rule == "discounted":
+        return False
+    rules = scenario.affordability
+    if rules is not None and rules.debt_limit is not None:
+        held = math.fsum(src.capacity for src in scenario.sources if src.id in rules.debt_sources)
+        if rules.debt_limit < held:
+            return False
+    return True
+
+
 def _enumerate_portfolios(towns: SelectionInput, scenario: Scenario) -> _Portfolios | None:
     """The enumerable form of the selection model, or None when it is too large."""
     excluded = _excluded(towns, scenario)
     eligible = np.array([i for i, t in enumerate(towns.ids) if t not in excluded], dtype=int)
     e = len(eligible)
-    if e > ENUMERATION_MAX_TOWNS:
+    if e > ENUMERATION_MAX_TOWNS or not _enumerable(scenario):
         return None
     local = {towns.ids[i]: j for j, i in enumerate(eligible)}
     if any(t not in local for t in scenario.must_include):
@@ -126,6 +159,9 @@ def _enumerate_portfolios(towns: SelectionInput, scenario: Scenario) -> _Portfol
     years = tuple(scenario.convert_in) if scenario.years else ()
     if years and sizes and len(years) ** max(sizes) > MAX_YEAR_ASSIGNMENTS:
         return None
+    problem = build_problem(towns, scenario, eligible, scenario.count, scenario.count_mode,
+                            False, scenario.as_of or date.today())
+    can_convert = problem.allowed.any(axis=1)
     must = {local[t] for t in scenario.must_include if t in local}
     groups = [{local[t] for t in members if t in local} for members in scenario.groups.values()]
     talent = np.asarray(towns.talent_need, dtype=float)[eligible]
@@ -135,6 +171,8 @@ def _enumerate_portfolios(towns: SelectionInput, scenario: Scenario) -> _Portfol
             chosen = set(combo)
             if not must <= chosen or any(len(chosen & g) > 1 for g in groups):
                 continue
+            if not all(can_convert[list(combo)]):
+                continue
             if scenario.talent_capacity is not None and \
                     math.fsum(talent[list(combo)]) > scenario.talent_capacity + _slack(
                         scenario.talent_capacity):
@@ -143,32 +181,79 @@ def _enumerate_portfolios(towns: SelectionInput, scenario: Scenario) -> _Portfol
     members = np.zeros((e, len(sets)))
     for p, combo in enumerate(sets):
         members[list(combo), p] = 1.0
+    rows, limits = _cost_rows(scenario, problem)
+    return _Portfolios(eligible, members, tuple(sets),
+                       np.array(rows).T if rows else np.zeros((len(scenario.categories), 0)),
+                       np.array(limits, dtype=float), *_phasing_data(scenario, problem))
+
+
+def _cost_rows(scenario: Scenario, problem: Problem) -> tuple[list[np.ndarray], list[float]]:
+    """Rows over the categories' totals: budgets, the total, and Gale's financing condition."""
     cats = [c.id for c in scenario.categories]
     rows, limits = [], []
     for k, cat in enumerate(scenario.categories):
         if cat.budget is not None:
             rows.append(np.eye(len(cats))[k])
             limits.append(cat.budget)
-    if scenario.spendable_total is not None:
-        rows.append(np.ones(len(cats)))
-        limits.append(scenario.spendable_total)
+    total_row = next((limit for limit in problem.limits if limit.name == "budget.total"), None)
+    if total_row is not None:
+        grossed = (1.0 + scenario.risk_reserve_rate
+                   if scenario.risk_reserve_amount is None
+                   and scenario.risk_reserve_of == "investment" else 1.0)
+        rows.append(np.full(len(cats), grossed))
+        limits.append(total_row.bound)
     if scenario.sources:
-        # Gale (1957): demands D_k can be paid from sources of capacity F_s that may
-        # fund them iff every set K of categories needs no more than its sources hold.
-        for r in range(1, len(cats) + 1):
-            for group in itertools.combinations(range(len(cats)), r):
+        # Gale (1957): demands D_q can be paid from sources of capacity F_s that may
+        # fund them iff every set Q of demands needs no more than its sources hold.  The
+        # reserve held back from the sources is one more demand, met by its holders.
+        reserve = problem.reserve_applies()
+        holders = set(scenario.reserve_holders()) if reserve else set()
+        fixed = scenario.risk_reserve_amount if scenario.risk_reserve_amount is not None else (
+            (scenario.total_budget or 0.0) * scenario.risk_reserve_rate
+            if scenario.risk_reserve_of == "total" else 0.0)
+        rate = (scenario.risk_reserve_rate if scenario.risk_reserve_amount is None
+                and scenario.risk_reserve_of == "investment" else 0.0)
+        nodes = list(range(len(cats))) + ([len(cats)] if reserve else [])
+        for r in range(1, len(nodes) + 1):
+            for group in itertools.combinations(nodes, r):
                 row = np.zeros(len(cats))
-                row[list(group)] = 1.0
+                with_reserve = reserve and len(cats) in group
+                row[[g for g in group if g < len(cats)]] = 1.0
+                if with_reserve:
+                    row += rate
+                supply = math.fsum(s.capacity for s in scenario.sources
+                                   if any(g < len(cats) and cats[g] in s.funds for g in group)
+                                   or (with_reserve and s.id in holders))
                 rows.append(row)
-                limits.append(math.fsum(s.capacity for s in scenario.sources
-                                        if any(cats[g] in s.funds for g in group)))
+                limits.append(supply - (fixed if with_reserve else 0.0))
+    return rows, limits
+
+
+def _phasing_data(scenario: Scenario, problem: Problem) -> tuple[Any, ...]:
+    """The conversion years, calendar and annual rows of the selection model."""
+    calendar = problem.calendar
+    cats = scenario.categories
+    cost = problem.cost
+    share = np.divide(problem.spend, cost[:, :, None, None], out=np.zeros_like(problem.spend),
+                      where=cost[:, :, None, None] > 0)
     year_limits = np.array([np.inf if scenario.annual_limits.get(y) is None
                             else float(scenario.annual_limits[y])  # type: ignore[arg-type]
-                            for y in scenario.years])
-    return _Portfolios(eligible, members, tuple(sets),
-                       np.array(rows).T if rows else np.zeros((len(cats), 0)),
-                       np.array(limits, dtype=float), years, year_limits,
-                       tuple(scenario.spread))
+                            for y in calendar])
+    category_limits = np.array([[np.inf if c.annual.get(y) is None else float(c.annual[y])  # type: ignore[arg-type]
+                                 for y in calendar] for c in cats]).reshape(len(cats), len(calendar))
+    talent_limits = np.full(len(calendar), np.inf)
+    for limit in problem.limits:
+        if limit.name.startswith("talent.by.") and limit.year is not None:
+            talent_limits[calendar.index(limit.year)] = limit.bound
+    recurring = None
+    rules = scenario.affordability
+    if rules is not None and rules.enforced and problem.retained is not None:
+        assert rules.city_support is not None
+        column = None if rules.recurring_column is None else problem.recurring
+        recurring = (problem.retained, float(rules.recurring_share or 0.0), column,
+                     rules.city_support)
+    return (problem.years, calendar, year_limits, category_limits, talent_limits, share,
+            problem.talent_by, problem.allowed, recurring)
 
 
 def _slack(limit: float) -> float:
@@ -176,23 +261,50 @@ def _slack(limit: float) -> float:
 
 
 def _phasing_feasible(table: _Portfolios, scenario: Scenario, combo: tuple[int, ...],
-                      totals: np.ndarray) -> np.ndarray:
-    """Can the towns of ``combo`` (costs ``totals``: scenarios × towns) be given
-    conversion years within the annual limits?  Every assignment is tried:
-    year t carries Σ_i p_{t − y_i} A_i for the spread p."""
-    if not table.years or not combo or not np.isfinite(table.year_limits).any():
-        return np.ones(totals.shape[0], dtype=bool)
-    budget_years = scenario.years
-    assignments = np.array(list(itertools.product(table.years, repeat=len(combo))))
-    offset = np.array(budget_years)[None, None, :] - assignments[:, :, None]
-    spread = np.array(table.spread)
-    share = np.where((offset >= 0) & (offset < len(spread)),
-                     spread[np.clip(offset, 0, len(spread) - 1)], 0.0)
-    loads = np.einsum("sk,akt->sat", totals[:, list(combo)], share)
+                      costs: np.ndarray) -> np.ndarray:
+    """Can the towns of ``combo`` (costs ``costs``: scenarios × towns × categories) be given
+    conversion years within every annual row?  Every assignment of allowed years is
+    tried: year t carries Σ_i a_ik p_ik(t − y_i) in category k, the talent needed by its
+    end and, when they are a limit, the running costs of the towns converted by then."""
+    samples = costs.shape[0]
+    if not table.calendar or not combo:
+        return np.ones(samples, dtype=bool)
+    has_rows = (np.isfinite(table.year_limits).any() or np.isfinite(table.category_limits).any()
+                or np.isfinite(table.talent_limits).any() or table.recurring is not None)
+    if not has_rows:
+        return np.ones(samples, dtype=bool)
+    towns = list(combo)
+    choices = [np.flatnonzero(table.allowed[j]) for j in towns]
+    assignments = np.array(list(itertools.product(*choices)))  # assignments × towns (year index)
+    a = costs[:, towns, :]  # samples × towns × categories
+    share = table.share[towns][:, :, :, :]  # towns × categories × years × budget years
+    picked = share[np.arange(len(towns))[None, :], :, assignments, :]  # assign × towns × cats × t
+    loads = np.einsum("sik,aikt->sakt", a, picked)  # samples × assignments × categories × t
+    ok = np.ones((samples, len(assignments)), dtype=bool)
+    tol = _FEASIBILITY_TOLERANCE
+    total = loads.sum(axis=2)
     limit = table.year_limits
-    fits = (loads <= limit + np.where(np.isfinite(limit), _FEASIBILITY_TOLERANCE
-                                      * np.maximum(1.0, np.abs(limit)), 0.0)).all(axis=2)
-    return fits.any(axis=1)
+    ok &= (total <= limit + tol * np.maximum(1.0, np.abs(np.where(np.isfinite(limit), limit, 0)))
+           ).all(axis=2)
+    climit = table.category_limits
+    ok &= (loads <= climit + tol * np.maximum(1.0, np.abs(np.where(np.isfinite(climit), climit,
+                                                                       0)))).all(axis=(2, 3))
+    need = table.talent_by[np.array(towns)[None, :], assignments, :].sum(axis=1)  # assign × t
+    tlimit = table.talent_limits
+    ok &= (need <= tlimit + tol * np.maximum(1.0, np.abs(np.where(np.isfinite(tlimit), tlimit,
+                                                                      0)))).all(axis=1)[None, :]
+    if table.recurring is not None:
+        retained, rate, column, support = table.recurring
+        running = (np.broadcast_to(column[towns], (samples, len(towns))) if column is not None
+                   else rate * a.sum(axis=2))  # samples × towns
+        years = np.array([y if y is not None else 0 for y in table.years])
+        first = years[assignments].min(axis=1)  # the first conversion of each assignment
+        for t, year in enumerate(table.calendar):
+            by = (years[assignments] <= year).astype(float)  # assign × towns
+            net = running @ by.T - (retained[towns] @ by.T)[None, :]
+            counted = (year >= first)[None, :]
+            ok &= ~counted | (net <= support + tol * max(1.0, abs(support)))
+    return ok.any(axis=1)
 
 
 def choose_portfolios(towns: SelectionInput, scenario: Scenario, closeness: np.ndarray, costs: np.ndarray,
@@ -253,7 +365,7 @@ def _enumerated(table: _Portfolios, towns: SelectionInput, scenario: Scenario, c
             ok = np.ones(pending.size, dtype=bool)
             for p in np.unique(candidate):
                 at = candidate == p
-                ok[at] = _phasing_feasible(table, scenario, table.sets[p], total[pending[at]])
+                ok[at] = _phasing_feasible(table, scenario, table.sets[p], a[pending[at]])
             best[pending[ok]] = candidate[ok]
             value[pending[~ok], candidate[~ok]] = -np.inf
             pending = pending[~ok]
@@ -274,9 +386,10 @@ def _solve_each(towns: SelectionInput, scenario: Scenario, closeness: np.ndarray
     for s in range(closeness.shape[0]):
         scenario_towns = SelectionInput(
             towns.ids, towns.names, closeness[s], {cat: costs[s, :, k] for k, cat in enumerate(cats)},
-            towns.talent_need, towns.table)
+            towns.talent_need, towns.table, towns.revenue, towns.recurring, towns.profiles)
         try:
-            result = select(scenario_towns, scenario, solver=solver, alternatives=0, why_not=False)
+            result = select(scenario_towns, scenario, solver=solver, alternatives=0, why_not=False,
+                            ties=0)
         except SelectionInfeasible:
             choices.append(None)
         else:

@@ -1,66 +1,187 @@
-"""The chosen plan's accounts: each limit's use and slack, the financing, the chosen towns' rows."""
+"""The chosen plan's accounts: each limit's use, the financing, the phasing, reserve and
+running costs.
+
+The model pays each category's spending of a year as one sum; here it is split
+over the towns in proportion to their share of that sum, so each town's cost
+in a category is paid by the same mix of sources as the category's total that
+year (exact: the parts add up to every town's cost and every source's total).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
-from evalkit.decide.selection.model import spread_share
-from evalkit.decide.selection.problem import Problem, Solution
-from evalkit.decide.selection.result import ConstraintUse, Financing, SelectedTown
+import numpy as np
+
+from evalkit.decide.selection.model import Model
+from evalkit.decide.selection.problem import Limit, Problem, Solution
+from evalkit.decide.selection.result import (
+    AffordabilityYear,
+    CategoryFinancing,
+    ConstraintUse,
+    Financing,
+    PhasingYear,
+    ReserveHeld,
+    SelectedTown,
+)
 
 
 def selected_town(p: Problem, j: int, year: int | None) -> SelectedTown:
     i = int(p.eligible[j])
     costs = {c.id: float(p.cost[j, k]) for k, c in enumerate(p.scenario.categories)}
     return SelectedTown(p.towns.ids[i], p.towns.names[i], year, float(p.towns.closeness[i]),
-                        float(p.total[j]), costs, float(p.towns.talent_need[i]))
+                        float(p.total[j]), costs, float(p.towns.talent_need[i]),
+                        year is not None and year in p.flagged)
 
 
-def clean_financing(p: Problem, best: Solution) -> dict[tuple[int, str, str], float]:
-    """Scale each town's category financing to sum exactly to its cost (solver round-off)."""
-    paid: dict[tuple[int, str], float] = {}
-    for (j, cat, _src), value in best.financing.items():
-        if j in best.chosen:
-            paid[j, cat] = paid.get((j, cat), 0.0) + value
-    column = {c.id: k for k, c in enumerate(p.scenario.categories)}
-    out = {}
-    for (j, cat, src), value in best.financing.items():
-        if j in best.chosen and paid[j, cat] > 0:
-            out[j, cat, src] = value * float(p.cost[j, column[cat]]) / paid[j, cat]
-    return out
+def _year_index(p: Problem, best: Solution) -> dict[int, int]:
+    index = {y: k for k, y in enumerate(p.years)}
+    return {j: index[best.years[j]] for j in best.chosen}
+
+
+def _x_sum(coef: np.ndarray | None, p: Problem, best: Solution) -> float:
+    if coef is None:
+        return 0.0
+    at = _year_index(p, best)
+    return math.fsum(float(coef[j] if coef.ndim == 1 else coef[j, at[j]]) for j in best.chosen)
 
 
 def constraint_rows(p: Problem, best: Solution) -> list[ConstraintUse]:
-    financing = best.financing
+    """Every limit: used, limit and slack, recomputed from the answer."""
     rows = []
     for limit in p.limits:
-        if limit.kind == "towns":
-            assert limit.coef is not None
-            used = math.fsum(float(limit.coef[j]) for j in best.chosen)
-        elif limit.kind == "year":
-            used = math.fsum(spread_share(p.scenario.spread, limit.year, best.years[j]) * float(p.total[j])
-                             for j in best.chosen)
-        else:
-            used = math.fsum(v for (_, _, src), v in financing.items() if src == limit.source)
-        rows.append(ConstraintUse(limit.name, used, limit.bound, limit.unit, limit.sense))
+        used = _used(limit, p, best)
+        bound = limit.bound + _x_sum(limit.credit, p, best)
+        if limit.name == "reserve":  # held ≥ required: the required amount is the limit
+            held = math.fsum(best.reserve.get(s, 0.0) * c for s, c in limit.reserve.items())
+            required = limit.bound - _x_sum(limit.x, p, best)
+            rows.append(ConstraintUse(limit.name, held, required, limit.unit, ">=", limit.key))
+            continue
+        rows.append(ConstraintUse(limit.name, used, bound, limit.unit, limit.sense, limit.key,
+                                  limit.year))
     return rows
 
 
-def financing_rows(p: Problem, best: Solution) -> list[Financing]:
-    """Each town's amount per source, spread over its years by the spread profile."""
-    by_source: dict[tuple[int, str], float] = {}
-    for (j, _cat, src), value in best.financing.items():
-        by_source[j, src] = by_source.get((j, src), 0.0) + value
-    rows: list[Financing] = []
-    for j in sorted(best.chosen, key=lambda j: p.towns.ids[p.eligible[j]]):
-        town = p.towns.ids[p.eligible[j]]
-        start = best.years[j]
-        spend_years: list[tuple[int | None, float]] = (
-            [(start + o, share) for o, share in enumerate(p.scenario.spread) if share]
-            if start is not None else [(None, 1.0)])
-        for source in p.scenario.sources:
-            amount = by_source.get((j, source.id), 0.0)
-            if amount > 1e-9:
-                rows.extend(Financing(town, source.id, year, amount * share)
-                            for year, share in spend_years)
-    return rows
+def _used(limit: Limit, p: Problem, best: Solution) -> float:
+    used = _x_sum(limit.x, p, best)
+    used += math.fsum(best.flows.get(k, 0.0) * c for k, c in limit.flows.items())
+    used += math.fsum(best.reserve.get(k, 0.0) * c for k, c in limit.reserve.items())
+    return used
+
+
+def town_spending(p: Problem, best: Solution) -> dict[tuple[int, int, int | None], float]:
+    """亿元 each chosen town spends in each category and budget year (year None: no phasing)."""
+    at = _year_index(p, best)
+    out: dict[tuple[int, int, int | None], float] = {}
+    for j in best.chosen:
+        for k in range(len(p.scenario.categories)):
+            if p.calendar:
+                for t, year in enumerate(p.calendar):
+                    amount = float(p.spend[j, k, at[j], t])
+                    if amount > 0:
+                        out[j, k, year] = amount
+            elif p.cost[j, k] > 0:
+                out[j, k, None] = float(p.cost[j, k])
+    return out
+
+
+def financing_rows(p: Problem, best: Solution) -> tuple[list[Financing], list[CategoryFinancing]]:
+    """Each town's amount per source and year, and per category and source (programme)."""
+    spending = town_spending(p, best)
+    cats = [c.id for c in p.scenario.categories]
+    demand: dict[tuple[str, int | None], float] = {}
+    for (_, k, year), amount in spending.items():
+        demand[cats[k], year] = demand.get((cats[k], year), 0.0) + amount
+    by_year: dict[tuple[str, str, int | None], float] = {}
+    by_category: dict[tuple[str, str, str], float] = {}
+    for (j, k, year), amount in spending.items():
+        total = demand[cats[k], year]
+        paid = {src: value for (cat, src, y), value in best.flows.items()
+                if cat == cats[k] and y == year and value > 0}
+        paid_total = math.fsum(paid.values())
+        for src, value in paid.items():
+            share = amount * value / paid_total if paid_total > 0 else 0.0
+            if total <= 0 or share <= 1e-12:
+                continue
+            town = p.town(j)
+            by_year[town, src, year] = by_year.get((town, src, year), 0.0) + share
+            by_category[town, cats[k], src] = by_category.get((town, cats[k], src), 0.0) + share
+    order = {s.id: r for r, s in enumerate(p.scenario.sources)}
+    rows = [Financing(t, s, y, a) for (t, s, y), a in sorted(
+        by_year.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2] or 0))]
+    by_cat = [CategoryFinancing(t, c, s, a) for (t, c, s), a in sorted(by_category.items())]
+    return rows, by_cat
+
+
+def phasing_rows(p: Problem, best: Solution) -> list[PhasingYear]:
+    """Per budget year: spending by category and source, recruits, conversions, as-of flag."""
+    if not p.calendar:
+        return []
+    at = _year_index(p, best)
+    cats = [c.id for c in p.scenario.categories]
+    out = []
+    for t, year in enumerate(p.calendar):
+        spending = {cat: math.fsum(float(p.spend[j, k, at[j], t]) for j in best.chosen)
+                    for k, cat in enumerate(cats)}
+        by_source: dict[str, float] = {}
+        for (_, src, y), value in best.flows.items():
+            if y == year and value > 1e-12:
+                by_source[src] = by_source.get(src, 0.0) + value
+        talent_by = math.fsum(float(p.talent_by[j, at[j], t]) for j in best.chosen)
+        before = math.fsum(float(p.talent_by[j, at[j], t - 1]) for j in best.chosen) if t else 0.0
+        converting = tuple(sorted(p.town(j) for j in best.chosen if best.years[j] == year))
+        out.append(PhasingYear(year, spending, by_source, math.fsum(spending.values()),
+                               talent_by - before, talent_by, converting, year < p.as_of.year))
+    return out
+
+
+def reserve_held(p: Problem, best: Solution, plan: Mapping[str, object] | None) -> ReserveHeld | None:
+    """The reserve: what must be held, what each source holds, what is left unallocated."""
+    s = p.scenario
+    if not p.reserve_applies():
+        return None
+    investment = math.fsum(float(p.total[j]) for j in best.chosen)
+    if s.risk_reserve_amount is not None:
+        amount, basis, rate = s.risk_reserve_amount, "fixed", None
+    elif s.risk_reserve_of == "investment":
+        amount, basis, rate = s.risk_reserve_rate * investment, "investment", s.risk_reserve_rate
+    else:
+        assert s.total_budget is not None
+        amount, basis, rate = s.risk_reserve_rate * s.total_budget, "total", s.risk_reserve_rate
+    capacity = math.fsum(src.capacity for src in s.sources)
+    spent = math.fsum(best.flows.values())
+    held = {src: value for src, value in best.reserve.items() if value > 1e-9}
+    return ReserveHeld(amount, basis, rate, held, capacity, spent,
+                       capacity - spent - math.fsum(held.values()), plan)
+
+
+def affordability_rows(p: Problem, best: Solution) -> list[AffordabilityYear]:
+    """Running costs against retained revenue, each year from the first conversion."""
+    rules = p.scenario.affordability
+    if rules is None or p.recurring is None or p.retained is None:
+        return []
+    support = rules.city_support
+    years: list[int | None] = list(p.calendar) if p.calendar else [None]
+    first = min((best.years[j] for j in best.chosen if best.years[j] is not None), default=None)
+    out = []
+    for year in years:
+        if year is not None and (first is None or year < first):
+            continue
+        towns = [j for j in best.chosen if year is None or (best.years[j] or 0) <= year]
+        recurring = math.fsum(float(p.recurring[j]) for j in towns)
+        retained = math.fsum(float(p.retained[j]) for j in towns)
+        margin = retained + (support or 0.0) - recurring
+        out.append(AffordabilityYear(year, recurring, retained, support, margin, rules.enforced,
+                                     tuple(sorted(p.town(j) for j in towns))))
+    return out
+
+
+def model_check(model: Model, best: Solution) -> str | None:
+    """The answer as read back, checked against every row of the model (None: all hold)."""
+    values = model.assignment(best.chosen, best.years)
+    for key, c in model.flow.items():
+        values[c] = best.flows.get(key, 0.0)
+    for key, c in model.reserve.items():
+        values[c] = best.reserve.get(key, 0.0)
+    return model.program.violation(values)

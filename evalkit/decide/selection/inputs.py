@@ -10,6 +10,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from evalkit.decide.phasing import Profile, parse_profile
 from evalkit.decide.scenario import Scenario
 from evalkit.errors import InputError, require
 from evalkit.model.evaluation import Evaluation
@@ -21,7 +22,10 @@ class SelectionInput:
 
     ``costs`` maps each cost category to each town's cost in it (亿元);
     ``table`` is the raw candidate table indexed by id, read by the screens.
-    Arrays are copied and made read-only.
+    ``revenue`` (own revenue, 亿元 a year) and ``recurring`` (running cost after
+    conversion, 亿元 a year) are given when the scenario's affordability reads
+    them; ``profiles`` holds a town's own spending profile (None: the
+    scenario's).  Arrays are copied and made read-only.
     """
 
     ids: tuple[str, ...]
@@ -30,6 +34,9 @@ class SelectionInput:
     costs: Mapping[str, np.ndarray]
     talent_need: np.ndarray
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    revenue: np.ndarray | None = None
+    recurring: np.ndarray | None = None
+    profiles: tuple[Profile | None, ...] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -39,6 +46,11 @@ class SelectionInput:
             raise ValueError("names and ids differ in length")
         arrays = {"closeness": self.closeness, "talent_need": self.talent_need}
         arrays.update({f"costs[{k}]": v for k, v in self.costs.items()})
+        for name in ("revenue", "recurring"):
+            if getattr(self, name) is not None:
+                arrays[name] = getattr(self, name)
+        if self.profiles is not None and len(self.profiles) != n:
+            raise ValueError(f"profiles has {len(self.profiles)} entries, expected {n}")
         frozen = {}
         for name, values in arrays.items():
             values = np.array(values, dtype=float)
@@ -50,6 +62,9 @@ class SelectionInput:
             frozen[name] = values
         object.__setattr__(self, "closeness", frozen["closeness"])
         object.__setattr__(self, "talent_need", frozen["talent_need"])
+        for name in ("revenue", "recurring"):
+            if name in frozen:
+                object.__setattr__(self, name, frozen[name])
         object.__setattr__(self, "costs", MappingProxyType(
             {k: frozen[f"costs[{k}]"] for k in self.costs}))
 
@@ -119,6 +134,18 @@ class SelectionInput:
         costs = {cat: column_values(col, key, f"{cat} cost") for cat, (col, key) in columns.items()}
         need = (column_values(talent[0], talent[1], "talent") if talent
                 else np.zeros(len(ids)))
+        revenue = recurring = None
+        profiles = None
+        if scenario is not None:
+            rules = scenario.affordability
+            if rules is not None and rules.revenue_column:
+                revenue = column_values(rules.revenue_column,
+                                        "affordability.retained_revenue.column", "own revenue")
+            if rules is not None and rules.recurring_column:
+                recurring = column_values(rules.recurring_column,
+                                          "affordability.recurring.column", "running cost")
+            if scenario.profile_column:
+                profiles = _profiles(frame, ids, scenario, file)
         scores = {str(k): float(v) for k, v in closeness.items()}
         known = set(ids)
         unknown = [t for t in scores if t not in known]
@@ -129,7 +156,33 @@ class SelectionInput:
         if missing:
             raise InputError(f"no closeness for town {missing[0]!r}",
                              "rank every town of the table before selecting", file=file)
-        return cls(ids, names, np.array([scores[t] for t in ids]), costs, need, frame)
+        return cls(ids, names, np.array([scores[t] for t in ids]), costs, need, frame, revenue,
+                   recurring, profiles)
+
+
+def _profiles(frame: pd.DataFrame, ids: tuple[str, ...], scenario: Scenario,
+              file: str | os.PathLike[str] | None) -> tuple[Profile | None, ...]:
+    """Each town's own spending profile from the scenario's profile column (empty: the
+    scenario's), from the same start year as the scenario's profile."""
+    column = scenario.profile_column
+    assert column is not None
+    if column not in frame.columns:
+        raise scenario.error(f"profile column {column!r} is not in the candidate table",
+                             "add the column to the table, or name the right column here",
+                             "phasing.profile_column")
+    out: list[Profile | None] = []
+    for i, cell in enumerate(frame[column].tolist()):
+        text = "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell)
+        if not text.strip():
+            out.append(None)
+            continue
+        profile = parse_profile(text, scenario.spread_from)
+        if profile is None or len(profile.shares) > 10:
+            raise InputError(f"spending profile of town {ids[i]} is {text!r}, not shares that "
+                             "sum to 100 (or to 1)", "write e.g. 30/50/20, or leave it empty "
+                             "for the scenario's profile", file=file, row=i + 2, column=column)
+        out.append(profile)
+    return tuple(out)
 
 
 def selection_input(evaluation: Evaluation, scenario: Scenario) -> SelectionInput:
@@ -146,6 +199,8 @@ def selection_input(evaluation: Evaluation, scenario: Scenario) -> SelectionInpu
     columns = [c.column for c in scenario.categories]
     if scenario.talent_column:
         columns.append(scenario.talent_column)
+    if scenario.affordability is not None:
+        columns += scenario.affordability.columns()
     for rule in scenario.screens:
         columns += rule.value.columns()
         if rule.applies_when is not None:

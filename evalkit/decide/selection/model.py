@@ -1,135 +1,232 @@
-"""The 0-1 program in PuLP: variables, limit rows, objective (see :mod:`evalkit.decide.selection`)."""
+"""The selection model as a :class:`~.program.Program` (see :mod:`evalkit.decide.selection`).
+
+Columns, in this order: :math:`x_{jy}` (town *j* converts in year *y*; only the
+allowed pairs), the flows :math:`F_{kst}` (亿元 of category *k*'s spending in
+budget year *t* paid by source *s*) and the reserve :math:`R_s` held back at
+source *s*.  Rows: one year per town, the towns that must be chosen, every
+:class:`~.problem.Limit`, and the financing balance of each category and
+year, :math:`Σ_s F_{kst} = Σ_{jy} a_{jk}\\,p_{jk}(t − y)\\,x_{jy}`.
+
+Financing is modelled per category and year, not per town: the towns'
+spending in a category and year is one demand, and a source's share of it is
+the same for each town in it (:mod:`.accounts` splits it).  That is exact —
+any split of the totals pays every town — and keeps the model at one column
+per town and year instead of one per town, category and source.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
-import pulp
 
-from evalkit.decide.selection.problem import Limit, Problem
-from evalkit.decide.selection.solvers import run_solver
+from evalkit.decide.selection.problem import FlowKey, Limit, Problem, Solution
+from evalkit.decide.selection.program import EQ, GE, LE, Program, Rows, build
+
+SENSES = {"<=": LE, "==": EQ, ">=": GE}
 
 
+@dataclass(frozen=True, eq=False)
 class Model:
-    """One PuLP problem over some eligible towns.
+    """The base program of a problem and where each variable sits in it."""
 
-    ``only`` restricts the towns (the tie-break solve over a chosen set);
-    ``forced`` fixes :math:`z_i = 1`; ``cuts`` are sets to exclude (no-good
-    cuts); ``elastic`` adds a slack to every limit and minimises their
-    relative total; ``at_least_one`` adds :math:`Σ z_i ≥ 1` (ratio objectives).
-    """
+    problem: Problem
+    program: Program
+    xcol: np.ndarray  # eligible × years: the column of x_jy, −1 when not allowed
+    flow: dict[FlowKey, int]
+    reserve: dict[str, int]
+    limit_row: tuple[int, ...]  # the program row of each limit
 
-    def __init__(self, p: Problem, *, only: Iterable[int] | None = None,
-                 forced: Iterable[int] = (), cuts: Sequence[frozenset[int]] = (),
-                 elastic: bool = False, at_least_one: bool = False) -> None:
-        self.p = p
-        towns = sorted(only) if only is not None else list(range(p.n))
-        self.towns = towns
-        sense = pulp.LpMinimize if (elastic or only is not None) else pulp.LpMaximize
-        prob = pulp.LpProblem("town_selection", sense)
-        self.prob = prob
-        self.x: dict[tuple[int, int | None], pulp.LpVariable] = {}
+    @property
+    def n_x(self) -> int:
+        return int(np.count_nonzero(self.xcol >= 0))
+
+    def x_entries(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, coefficients) of ``coef`` (towns, or towns × years) over the x columns."""
+        full = np.broadcast_to(coef[:, None] if coef.ndim == 1 else coef, self.xcol.shape)
+        mask = (self.xcol >= 0) & (full != 0)
+        return self.xcol[mask], full[mask]
+
+    def x_vector(self, coef: np.ndarray) -> np.ndarray:
+        """``coef`` (towns, or towns × years) as a full column vector (zeros off x)."""
+        out = np.zeros(self.program.n_cols)
+        cols, values = self.x_entries(coef)
+        out[cols] = values
+        return out
+
+    def objective(self, weights: np.ndarray) -> np.ndarray:
+        """The objective vector: each town's weight, times the timing rule's discount."""
+        return self.x_vector(np.outer(weights, self.problem.factor))
+
+    def town_rows(self, towns: Iterable[int], sense: int, rhs: float, name: str) -> Rows:
+        """One row per town: Σ_y x_jy (sense) rhs."""
+        entries, names = [], []
         for j in towns:
-            for y in p.years:
-                self.x[j, y] = prob.add_variable(f"x_{j}_{y}", cat=pulp.LpBinary)
-        if len(p.years) == 1:
-            self.z: dict[int, Any] = {j: self.x[j, p.years[0]] for j in towns}
+            cols = self.xcol[j][self.xcol[j] >= 0]
+            entries.append((cols, np.ones(len(cols))))
+            names.append(f"{name}_{self.problem.town(j)}")
+        return Rows(entries, [sense] * len(entries), [rhs] * len(entries), names)
+
+    def cut(self, chosen: frozenset[int], years: dict[int, int | None] | None,
+            name: str) -> Rows:
+        """Exclude one answer: a different set of towns or, with ``years``, a different
+        schedule (a no-good cut over the x columns)."""
+        p = self.problem
+        index = {y: k for k, y in enumerate(p.years)}
+        coef = np.zeros(self.xcol.shape)
+        if years is None:
+            coef[list(chosen), :] = -1.0
+            size = len(chosen)
         else:
-            self.z = {j: self._sum([(self.x[j, y], 1.0) for y in p.years]) for j in towns}
-        if len(p.years) > 1:
-            for j in towns:
-                prob += self.z[j] <= 1, f"one_year_{j}"
-        for j in forced:
-            prob += self.z[j] == 1, f"forced_{j}"
-        for m, cut in enumerate(cuts):
-            terms = [(self.x[j, y], -1.0 if j in cut else 1.0) for j in towns for y in p.years]
-            prob += self._sum(terms) >= 1 - len(cut), f"cut_{m}"
-        if at_least_one:
-            prob += self._sum([(self.x[j, y], 1.0) for j in towns for y in p.years]) >= 1, "one"
-        self.f: dict[tuple[int, str, str], pulp.LpVariable] = {}
-        for j in towns:
-            for k, cat in enumerate(p.scenario.categories):
-                allowed = [s.id for s in p.scenario.sources if cat.id in s.funds]
-                if not allowed or p.cost[j, k] <= 0:
-                    continue
-                for src in allowed:
-                    self.f[j, cat.id, src] = prob.add_variable(f"f_{j}_{k}_{src}", lowBound=0)
-                prob += (self._sum([(self.f[j, cat.id, s], 1.0) for s in allowed])
-                         - float(p.cost[j, k]) * self.z[j] == 0), f"finance_{j}_{k}"
-        self.slacks: dict[str, tuple[pulp.LpVariable, pulp.LpVariable | None]] = {}
-        penalty = []
-        for m, limit in enumerate(p.limits):
-            expr = self._limit_expr(limit)
-            if elastic and limit.elastic:
-                up = prob.add_variable(f"relax_up_{m}", lowBound=0)
-                down = (prob.add_variable(f"relax_down_{m}", lowBound=0)
-                        if limit.sense == "==" else None)
-                self.slacks[limit.name] = (up, down)
-                # Relative loosening; the number of towns gives way only when no
-                # amount of money or talent would do (too few eligible towns).
-                weight = 1e4 if limit.name == "count" else 1.0 / max(1.0, abs(limit.bound))
-                penalty.append((up, weight))
-                if down is not None:
-                    penalty.append((down, weight))
-                    expr = expr - up + down
-                else:
-                    expr = expr - up
-            if limit.sense == "==":
-                prob += expr == limit.bound, f"limit_{m}"
-            else:
-                prob += expr <= limit.bound, f"limit_{m}"
-        if elastic:
-            prob.setObjective(pulp.LpAffineExpression(penalty))
+            for j in chosen:
+                coef[j, index[years[j]]] = -1.0
+            size = len(chosen)
+        others = np.ones(p.n, dtype=bool)
+        others[list(chosen)] = False
+        coef[others, :] = 1.0
+        cols, values = self.x_entries(coef)
+        return Rows([(cols, values)], [GE], [1.0 - size], [name])
 
-    @staticmethod
-    def _sum(terms: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
-        return pulp.LpAffineExpression(terms)
-
-    def _limit_expr(self, limit: Limit) -> pulp.LpAffineExpression:
-        p = self.p
-        if limit.kind == "towns":
-            assert limit.coef is not None
-            coefs = limit.coef[self.towns].tolist()
-            return pulp.LpAffineExpression(
-                [(self.x[j, y], c) for j, c in zip(self.towns, coefs, strict=True) if c
-                 for y in p.years])
-        if limit.kind == "year":
-            terms = []
-            for j in self.towns:
-                for y in p.years:
-                    share = spread_share(p.scenario.spread, limit.year, y)
-                    if share and p.total[j]:
-                        terms.append((self.x[j, y], share * float(p.total[j])))
-            return pulp.LpAffineExpression(terms)
-        return pulp.LpAffineExpression(
-            [(v, 1.0) for (_, _, src), v in self.f.items() if src == limit.source])
-
-    def objective(self, weights: np.ndarray) -> None:
-        coefs = weights[self.towns].tolist()
-        self.prob.setObjective(pulp.LpAffineExpression(
-            [(self.x[j, y], c) for j, c in zip(self.towns, coefs, strict=True) if c
-             for y in self.p.years]))
-
-    def solve(self, solver: str, time_limit: float | None) -> tuple[str, float | None]:
-        """Solve; return (``optimal`` | ``feasible`` | ``infeasible`` | ``stopped``, gap)."""
-        return run_solver(self.prob, solver, time_limit)
-
-    def chosen(self) -> tuple[frozenset[int], dict[int, int | None]]:
+    def solution(self, values: np.ndarray, status: str, objective: float, gap: float | None,
+                 bound: float | None = None) -> Solution:
+        """Read the chosen towns, years and financing from the program's values."""
+        p = self.problem
         chosen, years = set(), {}
-        for (j, y), var in self.x.items():
-            if (var.varValue or 0.0) > 0.5:
-                chosen.add(j)
-                years[j] = y
-        return frozenset(chosen), years
+        picked = np.argwhere((self.xcol >= 0) & (values[np.maximum(self.xcol, 0)] > 0.5))
+        for j, k in picked:
+            chosen.add(int(j))
+            years[int(j)] = p.years[int(k)]
+        flows = {key: max(0.0, float(values[c])) for key, c in self.flow.items()}
+        reserve = {key: max(0.0, float(values[c])) for key, c in self.reserve.items()}
+        return Solution(status, frozenset(chosen), years, flows, reserve, objective, gap, bound)
 
-    def financing(self) -> dict[tuple[int, str, str], float]:
-        return {key: max(0.0, var.varValue or 0.0) for key, var in self.f.items()}
+    def assignment(self, chosen: Iterable[int], years: dict[int, int | None]) -> np.ndarray:
+        """The x part of an answer as a full vector (flows zero)."""
+        p = self.problem
+        index = {y: k for k, y in enumerate(p.years)}
+        out = np.zeros(self.program.n_cols)
+        for j in chosen:
+            out[self.xcol[j, index[years[j]]]] = 1.0
+        return out
 
 
-def spread_share(spread: Sequence[float], year: int | None, start: int | None) -> float:
-    if year is None or start is None:
-        return 0.0
-    offset = year - start
-    return float(spread[offset]) if 0 <= offset < len(spread) else 0.0
+def build_model(p: Problem) -> Model:
+    """The base program: columns, the year and must rows, the limits and the financing."""
+    xcol = np.full(p.allowed.shape, -1, dtype=np.int64)
+    xcol[p.allowed] = np.arange(int(p.allowed.sum()))
+    n_x = int(p.allowed.sum())
+    s = p.scenario
+    keys = p.flow_keys()
+    capacity = {src.id: src for src in s.sources}
+    flow = {key: n_x + i for i, key in enumerate(keys)}
+    holders = s.reserve_holders() if p.reserve_applies() else ()
+    reserve = {src: n_x + len(keys) + i for i, src in enumerate(holders)}
+    n_cols = n_x + len(keys) + len(reserve)
+    upper = np.ones(n_cols)
+    for (_, src, year), c in flow.items():
+        annual = capacity[src].annual.get(year) if year is not None else None
+        upper[c] = min(capacity[src].capacity, annual if annual is not None else np.inf)
+    for src, c in reserve.items():
+        upper[c] = capacity[src].capacity
+    integer = np.zeros(n_cols, dtype=bool)
+    integer[:n_x] = True
+    names = [""] * n_cols
+    for j, k in np.argwhere(xcol >= 0):
+        names[xcol[j, k]] = f"x[{p.town(int(j))},{p.years[int(k)]}]"
+    for (cat, src, year), c in flow.items():
+        names[c] = f"F[{cat},{src},{year}]"
+    for src, c in reserve.items():
+        names[c] = f"R[{src}]"
+    model = Model(p, build(np.zeros(n_cols), np.zeros(n_cols), upper, integer, Rows([], [], [], []),
+                           names), xcol, flow, reserve, ())
+    rows: list[tuple[np.ndarray, np.ndarray]] = []
+    sense: list[int] = []
+    rhs: list[float] = []
+    labels: list[str] = []
+
+    def add(part: Rows) -> None:
+        rows.extend(part.entries)
+        sense.extend(part.sense)
+        rhs.extend(part.rhs)
+        labels.extend(part.names)
+
+    if len(p.years) > 1:
+        add(model.town_rows([j for j in range(p.n) if (xcol[j] >= 0).sum() > 1], LE, 1.0,
+                            "one_year"))
+    add(model.town_rows(sorted(p.must), EQ, 1.0, "must_include"))
+    limit_row = []
+    for limit in p.limits:
+        limit_row.append(len(rows))
+        add(Rows([limit_entries(model, limit)], [SENSES[limit.sense]], [limit.bound],
+                 [limit.name]))
+    for cat_index, cat in enumerate(s.categories):
+        for t, year in enumerate(p.calendar or (None,)):
+            demand = (p.spend[:, cat_index, :, t] if p.calendar
+                      else p.cost[:, cat_index][:, None])
+            cols, coefs = model.x_entries(demand)
+            paid = [c for (k, _, y), c in flow.items() if k == cat.id and y == year]
+            if not s.sources or not cols.size:
+                continue
+            add(Rows([(np.concatenate([cols, np.array(paid, dtype=np.int64)]),
+                       np.concatenate([-coefs, np.ones(len(paid))]))], [EQ], [0.0],
+                     [f"finance.{cat.id}" + (f".{year}" if year is not None else "")]))
+    program = model.program.with_rows(Rows(rows, sense, rhs, labels))
+    return Model(p, program, xcol, flow, reserve, tuple(limit_row))
+
+
+def limit_entries(model: Model, limit: Limit) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, coefficients) of one limit's program row."""
+    parts_c: list[np.ndarray] = []
+    parts_v: list[np.ndarray] = []
+    for coef, sign in ((limit.x, 1.0), (limit.credit, -1.0)):
+        if coef is not None:
+            cols, values = model.x_entries(coef)
+            parts_c.append(cols)
+            parts_v.append(sign * values)
+    if limit.flows:
+        parts_c.append(np.array([model.flow[k] for k in limit.flows], dtype=np.int64))
+        parts_v.append(np.array(list(limit.flows.values()), dtype=float))
+    if limit.reserve:
+        parts_c.append(np.array([model.reserve[k] for k in limit.reserve], dtype=np.int64))
+        parts_v.append(np.array(list(limit.reserve.values()), dtype=float))
+    if not parts_c:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(parts_c), np.concatenate(parts_v)
+
+
+def elastic(model: Model, limits: Sequence[Limit]) -> tuple[Program, dict[str, tuple[int, int]]]:
+    """The program with a slack on every elastic limit, minimising the total relative
+    loosening (the number of towns gives way only when no amount of money or talent would
+    do).  Returns it and each limit's (up, down) slack columns (−1: none)."""
+    program = model.program.with_objective(np.zeros(model.program.n_cols), maximize=False)
+    import scipy.sparse as sp
+
+    cols: list[tuple[int, float, float]] = []  # (row, coefficient, weight)
+    slots: dict[str, tuple[int, int]] = {}
+    base = program.n_cols
+    for limit, row in zip(limits, model.limit_row, strict=True):
+        if not limit.elastic:
+            continue
+        weight = 1e4 if limit.name == "count" else 1.0 / max(1.0, abs(limit.bound))
+        up = base + len(cols)
+        if limit.sense == "<=":
+            cols.append((row, -1.0, weight))
+            slots[limit.name] = (up, -1)
+        elif limit.sense == ">=":
+            cols.append((row, 1.0, weight))
+            slots[limit.name] = (-1, up)
+        else:
+            cols.append((row, -1.0, weight))
+            cols.append((row, 1.0, weight))
+            slots[limit.name] = (up, up + 1)
+    if not cols:
+        return program, slots
+    block = sp.csr_matrix(([c for _, c, _ in cols], ([r for r, _, _ in cols],
+                                                     list(range(len(cols))))),
+                          shape=(program.n_rows, len(cols)))
+    weights = np.array([w for _, _, w in cols])
+    program = program.with_columns(weights, np.zeros(len(cols)), np.full(len(cols), np.inf),
+                                   np.zeros(len(cols), dtype=bool), block,
+                                   [f"slack[{i}]" for i in range(len(cols))])
+    return program, slots

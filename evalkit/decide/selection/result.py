@@ -1,7 +1,10 @@
 """What a selection found: the chosen towns, every limit's use, the financing, the explanations.
 
 Plain result objects; ``SelectionResult.to_dict()`` is the JSON contract of
-``evalkit select --format json``."""
+``evalkit select --format json``.  Each object below has the fields its JSON
+form has; :class:`SelectionResult` documents the keys added by issue 14
+(``as_of``, ``timing``, ``ties``, ``tolerances``, ``phasing``, ``reserve``,
+``affordability``, ``why_not_summary``, ``notes``)."""
 
 from __future__ import annotations
 
@@ -52,7 +55,9 @@ class SelectionInfeasible(InfeasibleError):
 
 @dataclass(frozen=True)
 class SelectedTown:
-    """A chosen town, its conversion year (``None`` without phasing) and its costs (亿元)."""
+    """A chosen town, its conversion year (``None`` without phasing) and its costs (亿元);
+    ``before_as_of`` marks a conversion year before the as-of date (allowed by the
+    scenario's ``before_as_of: flag``)."""
 
     id: str
     name: str
@@ -61,21 +66,34 @@ class SelectedTown:
     cost: float
     costs: Mapping[str, float]
     talent_need: float
+    before_as_of: bool = False
 
 
 @dataclass(frozen=True)
 class ConstraintUse:
-    """One limit: how much the chosen towns use, the limit, and the slack (limit − used)."""
+    """One limit: how much the chosen towns use, the limit, and the slack (limit − used).
+
+    ``key`` is the scenario key the limit comes from, ``year`` its budget year (annual
+    rows).  Names: ``count``, ``group.<g>``, ``budget.<category>``, ``budget.total``,
+    ``budget.year.<t>``, ``budget.<category>.year.<t>``, ``talent``, ``talent.by.<t>``
+    (recruits needed by the end of year t against those that can be hired by then),
+    ``source.<s>``, ``source.<s>.year.<t>``, ``reserve`` (held back from the sources:
+    ``used`` is what is held, ``limit`` what must be), ``debt`` and ``recurring.<t>``
+    (running costs against retained revenue plus the city's support).  For ``reserve``
+    the row is a floor (``sense`` ``>=``): the slack is used − limit.
+    """
 
     name: str
     used: float
     limit: float
     unit: str
     sense: str = "<="
+    key: str = ""
+    year: int | None = None
 
     @property
     def slack(self) -> float:
-        return self.limit - self.used
+        return self.used - self.limit if self.sense == ">=" else self.limit - self.used
 
     @property
     def binding(self) -> bool:
@@ -113,32 +131,167 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class WhyNot:
-    """Why a town is not chosen: its best portfolio and the objective lost, or what rules it out."""
+    """Why a town is not chosen: its best portfolio and the objective lost, or what rules it out.
+
+    ``method`` says how it was found: ``re-solve`` (the best answer with the town
+    forced in), ``bound`` (the LP bound only: the objective lost is at least
+    ``loss_bound``), ``screen``/``rule`` (ruled out before optimising), ``not run`` (the
+    time limit was reached).
+    """
 
     id: str
     best_portfolio: tuple[str, ...] | None
     objective_loss: float | None
     reason: str
     status: str | None = None
+    method: str = "re-solve"
+    loss_bound: float | None = None
+
+
+@dataclass(frozen=True)
+class WhyNotSummary:
+    """Which unchosen towns were explained one by one, and a bound for the others.
+
+    ``explained`` towns have a :class:`WhyNot` of their own: by default the
+    strongest unchosen eligible towns (``limit`` of them) and the towns named;
+    each other eligible town would lower the objective by at least
+    ``min_loss_bound`` (from the LP relaxation; None when not computed).
+    """
+
+    explained: int
+    not_explained: int
+    limit: int
+    named: tuple[str, ...] = ()
+    min_loss_bound: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"explained": self.explained, "not_explained": self.not_explained,
+                "limit": self.limit, "named": list(self.named),
+                "min_loss_bound": self.min_loss_bound}
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Another answer that reaches the best objective within the tie band.
+
+    ``kind``: ``set`` (other towns) or ``schedule`` (the same towns, other years).
+    ``decided_by_rule``: the timing rule (a second-stage rule) prefers the answer shown;
+    False means nothing in the scenario decides between the two.  ``timing`` is the
+    rule's criterion of this answer.
+    """
+
+    selected: tuple[str, ...]
+    years: Mapping[str, int | None]
+    objective: float
+    kind: str
+    decided_by_rule: bool
+    timing: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"selected": list(self.selected), "years": dict(self.years),
+                "objective": self.objective, "kind": self.kind,
+                "decided_by_rule": self.decided_by_rule, "timing": self.timing}
+
+
+@dataclass(frozen=True)
+class PhasingYear:
+    """One budget year of the answer: what is spent (亿元) by category and by source, the
+    recruits needed that year and by its end, the towns converting, and whether the
+    year is before the as-of date."""
+
+    year: int
+    spending: Mapping[str, float]
+    by_source: Mapping[str, float]
+    total: float
+    talent: float
+    talent_by: float
+    converting: tuple[str, ...]
+    before_as_of: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "spending": dict(self.spending),
+                "by_source": dict(self.by_source), "total": self.total, "talent": self.talent,
+                "talent_by": self.talent_by, "converting": list(self.converting),
+                "before_as_of": self.before_as_of}
+
+
+@dataclass(frozen=True)
+class ReserveHeld:
+    """The risk reserve as the plan means it: held back from the money available and from
+    the funding sources.
+
+    ``amount`` is what must be held (亿元): the fixed amount, or ``rate`` × the total
+    (``basis`` ``total``) or × the chosen towns' investment (``basis`` ``investment``);
+    ``held`` what each source keeps back; ``sources_capacity`` − ``spent`` − Σ held =
+    ``unallocated``.  ``plan`` is the plan figure followed ({id, value, section}) or None.
+    """
+
+    amount: float
+    basis: str
+    rate: float | None
+    held: Mapping[str, float]
+    sources_capacity: float
+    spent: float
+    unallocated: float
+    plan: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"amount": self.amount, "basis": self.basis, "rate": self.rate,
+                "held": dict(self.held), "sources_capacity": self.sources_capacity,
+                "spent": self.spent, "unallocated": self.unallocated,
+                "plan": None if self.plan is None else dict(self.plan)}
+
+
+@dataclass(frozen=True)
+class AffordabilityYear:
+    """Running costs of the towns converted by ``year`` against the revenue they keep.
+
+    ``margin`` = retained + support − recurring (negative: short); ``enforced``:
+    the check is a limit of the selection (``recurring.<year>``), else reported only.
+    """
+
+    year: int | None
+    recurring: float
+    retained: float
+    support: float | None
+    margin: float
+    enforced: bool
+    towns: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.year, "recurring": self.recurring, "retained": self.retained,
+                "support": self.support, "margin": self.margin, "enforced": self.enforced,
+                "towns": list(self.towns)}
 
 
 @dataclass(frozen=True)
 class Alternative:
-    """A next-best portfolio (distinct set of towns), its objective and its years."""
+    """A next-best portfolio (distinct set of towns), its objective and its years;
+    ``ties_best``: its objective is within the tie band of the best."""
 
     selected: tuple[str, ...]
     objective: float
     years: Mapping[str, int | None]
     status: str
+    ties_best: bool = False
 
 
 @dataclass(frozen=True)
 class SelectionResult:
     """The chosen towns and everything an approver will ask about them.
 
-    ``status`` is ``"optimal"`` only when the solver proved it; otherwise
-    ``"feasible"`` with ``gap`` the relative distance to the solver's best
-    bound (``None`` when unknown).
+    ``status`` is ``"optimal"`` only when the solver proved the answer within
+    ``tolerances``; otherwise ``"feasible"`` with ``gap`` the relative distance to
+    the best bound (``None`` when unknown).  ``bound`` is that bound.
+
+    Issue 14 added: ``as_of`` (the date the selection is made, ISO), the
+    conversion years ``refused`` or ``flagged`` as before it, ``timing`` (the rule
+    that values the years, quoted, and the shown answer's criterion), ``ties``
+    (every other set or schedule within ``tie_tolerance`` of the objective, up to
+    a limit; ``ties_complete`` False when more may exist), ``tolerances`` (the
+    solver's optimality tolerances), ``phasing`` (per budget year), ``reserve``
+    (:class:`ReserveHeld`), ``affordability`` (per year), ``why_not_summary`` and
+    ``notes`` (what was skipped or bounded, in words).
     """
 
     status: str
@@ -156,10 +309,29 @@ class SelectionResult:
     risk_reserve: float | None = None
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
     """The scenario the selection was made under (its labels, limits and files)."""
+    bound: float | None = None
+    as_of: str | None = None
+    refused: tuple[int, ...] = ()
+    flagged: tuple[int, ...] = ()
+    timing: Mapping[str, Any] | None = None
+    ties: tuple[Tie, ...] = ()
+    ties_complete: bool = True
+    tie_tolerance: float = 0.0
+    tolerances: Mapping[str, Any] = field(default_factory=dict)
+    phasing: tuple[PhasingYear, ...] = ()
+    reserve: ReserveHeld | None = None
+    affordability: tuple[AffordabilityYear, ...] = ()
+    why_not_summary: WhyNotSummary | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def selected_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.selected)
+
+    @property
+    def undecided_ties(self) -> tuple[Tie, ...]:
+        """Ties nothing in the scenario decides: the answer shown is one of several."""
+        return tuple(t for t in self.ties if not t.decided_by_rule)
 
     def constraint(self, name: str) -> ConstraintUse:
         """The limit called ``name`` (``budget.total``, ``source.grants`` …)."""
@@ -169,15 +341,18 @@ class SelectionResult:
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of issue 4.
+        """The JSON contract of issue 4, and the keys added since.
 
         Extra keys beyond the contract: ``objective_name``, ``solver``,
         ``risk_reserve`` (亿元 set aside), ``financing_by_category`` (programme
         totals per town, category and source); in rows, a constraint's
-        ``unit``, ``sense`` and ``binding``, a selected town's ``costs`` and
-        ``talent_need``, an exclusion's ``reason_zh``, a why-not ``reason`` and
-        the ``status`` of the re-solve behind it, an alternative's ``years``
-        and ``status``.
+        ``unit``, ``sense``, ``binding``, ``key`` and ``year``, a selected town's
+        ``costs``, ``talent_need`` and ``before_as_of``, an exclusion's
+        ``reason_zh``, a why-not ``reason``, ``status``, ``method`` and
+        ``loss_bound``, an alternative's ``years``, ``status`` and ``ties_best``;
+        and (issue 14) ``bound``, ``as_of``, ``before_as_of``, ``timing``, ``ties``,
+        ``ties_complete``, ``tie_tolerance``, ``tolerances``, ``phasing``,
+        ``reserve``, ``affordability``, ``why_not_summary``, ``notes``.
         """
         return {
             "status": self.status,
@@ -185,12 +360,14 @@ class SelectionResult:
             "gap": self.gap,
             "selected": [
                 {"id": t.id, "name": t.name, "year": t.year, "closeness": t.closeness,
-                 "cost": t.cost, "costs": dict(t.costs), "talent_need": t.talent_need}
+                 "cost": t.cost, "costs": dict(t.costs), "talent_need": t.talent_need,
+                 "before_as_of": t.before_as_of}
                 for t in self.selected
             ],
             "constraints": [
                 {"name": c.name, "used": c.used, "limit": c.limit, "slack": c.slack,
-                 "unit": c.unit, "sense": c.sense, "binding": c.binding}
+                 "unit": c.unit, "sense": c.sense, "binding": c.binding, "key": c.key,
+                 "year": c.year}
                 for c in self.constraints
             ],
             "financing": [
@@ -203,12 +380,13 @@ class SelectionResult:
             "why_not": [
                 {"id": w.id,
                  "best_portfolio": None if w.best_portfolio is None else list(w.best_portfolio),
-                 "objective_loss": w.objective_loss, "reason": w.reason, "status": w.status}
+                 "objective_loss": w.objective_loss, "reason": w.reason, "status": w.status,
+                 "method": w.method, "loss_bound": w.loss_bound}
                 for w in self.why_not
             ],
             "alternatives": [
                 {"selected": list(a.selected), "objective": a.objective, "years": dict(a.years),
-                 "status": a.status}
+                 "status": a.status, "ties_best": a.ties_best}
                 for a in self.alternatives
             ],
             "financing_by_category": [
@@ -218,6 +396,20 @@ class SelectionResult:
             "objective_name": self.objective_name,
             "solver": self.solver,
             "risk_reserve": self.risk_reserve,
+            "bound": self.bound,
+            "as_of": self.as_of,
+            "before_as_of": {"refused": list(self.refused), "flagged": list(self.flagged)},
+            "timing": None if self.timing is None else dict(self.timing),
+            "ties": [t.to_dict() for t in self.ties],
+            "ties_complete": self.ties_complete,
+            "tie_tolerance": self.tie_tolerance,
+            "tolerances": dict(self.tolerances),
+            "phasing": [y.to_dict() for y in self.phasing],
+            "reserve": None if self.reserve is None else self.reserve.to_dict(),
+            "affordability": [a.to_dict() for a in self.affordability],
+            "why_not_summary": (None if self.why_not_summary is None
+                                else self.why_not_summary.to_dict()),
+            "notes": list(self.notes),
         }
 
 

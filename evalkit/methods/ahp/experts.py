@@ -9,7 +9,7 @@ indicator weights W_f · w_i|f.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from evalkit.errors import InputError
@@ -20,7 +20,7 @@ from evalkit.methods.ahp.consistency import (
     AhpResult,
     analyse,
 )
-from evalkit.methods.ahp.group import aggregate, global_weights
+from evalkit.methods.ahp.group import aggregate, aggregate_priorities, global_weights
 from evalkit.methods.ahp.judgments import Expert, ExpertJudgments, JudgmentMatrix, Source
 from evalkit.methods.ahp.repair import Repair, Revision, suggest_revisions
 from evalkit.methods.ahp.scale import saaty_label
@@ -135,13 +135,14 @@ class _Assessment:
 
 
 def _assess(
-    matrix: JudgmentMatrix, method: str, ri_table: str, threshold: float
+    matrix: JudgmentMatrix, method: str, ri_table: str, threshold: float,
+    completion: str = "llsm",
 ) -> _Assessment:
     # Values were validated on loading (or are aggregates), so the scale
     # check is not repeated here.
     values = matrix.array
     result = analyse(values, matrix.items, method=method, ri_table=ri_table,
-                         threshold=threshold, aggregated=True)
+                     threshold=threshold, aggregated=True, completion=completion)
     repair = None
     if not result.acceptable:
         repair = suggest_revisions(values, matrix.items, method=method, ri_table=ri_table,
@@ -190,9 +191,10 @@ def _inconsistency(a: _Assessment, expert: str, threshold: float) -> tuple[str, 
 
 
 def _expert_assessments(
-    judgments: ExpertJudgments, method: str, ri_table: str, threshold: float
+    judgments: ExpertJudgments, method: str, ri_table: str, threshold: float,
+    completion: str = "llsm",
 ) -> list[_Assessment]:
-    return [_assess(m, method, ri_table, threshold) for m in judgments.matrices()]
+    return [_assess(m, method, ri_table, threshold, completion) for m in judgments.matrices()]
 
 
 def _consistency_errors(
@@ -260,6 +262,8 @@ def ahp_weights(
     ri_table: str = DEFAULT_RI_TABLE,
     threshold: float = DEFAULT_THRESHOLD,
     allow_inconsistent: bool = False,
+    completion: str = "llsm",
+    aggregation: str = "aij",
 ) -> AhpWeights:
     """Global indicator weights from several experts' judgments.
 
@@ -269,6 +273,13 @@ def ahp_weights(
     the aggregates; global weights are W_f · w_i|f.  An inconsistent matrix
     raises :class:`~evalkit.errors.InputError` unless ``allow_inconsistent``,
     in which case it is reported in ``warnings`` and ``revisions``.
+
+    ``completion`` names how missing judgments are filled in
+    (:data:`~evalkit.methods.registry.COMPLETION_METHODS`); ``aggregation`` is
+    ``aij`` (above) or ``aip``: the family and local weights are then the weighted
+    geometric means of the experts' own priority vectors, normalised
+    (:func:`evalkit.methods.ahp.group.aggregate_priorities`); the AIJ aggregates are
+    still computed and their consistency reported.
     """
     if not experts:
         raise InputError("no experts' judgments", "give at least one judgment file")
@@ -292,7 +303,8 @@ def ahp_weights(
     consistency: list[MatrixConsistency] = []
     revisions: list[MatrixRevision] = []
     errors: list[InputError] = []
-    per_expert = [_expert_assessments(e, method, ri_table, threshold) for e in experts]
+    per_expert = [_expert_assessments(e, method, ri_table, threshold, completion)
+                  for e in experts]
     for e, assessments in zip(experts, per_expert, strict=True):
         errors += _consistency_errors(e, assessments, threshold)
         for a in assessments:
@@ -310,7 +322,11 @@ def ahp_weights(
         combined = aggregate([per_expert[x][k].matrix.array for x in range(len(experts))],
                                  expert_weights)
         matrix = JudgmentMatrix(template.name, template.items, tuple(map(tuple, combined)))
-        a = _assess(matrix, method, ri_table, threshold)
+        a = _assess(matrix, method, ri_table, threshold, completion)
+        if aggregation == "aip":
+            pooled = aggregate_priorities(
+                [per_expert[x][k].result.weights for x in range(len(experts))], expert_weights)
+            a = replace(a, result=replace(a.result, weights=tuple(float(w) for w in pooled)))
         aggregated[matrix.name] = a.result
         consistency.append(MatrixConsistency(matrix.name, AGGREGATE, a.result))
         if a.repair is not None:

@@ -1,4 +1,4 @@
-"""Several experts and two levels: aggregation (AIJ), global weights, combinations."""
+"""Several experts and two levels: aggregation (AIJ, AIP), global weights, combinations."""
 
 from __future__ import annotations
 
@@ -51,6 +51,28 @@ def aggregate(
     return result
 
 
+def aggregate_priorities(
+    priorities: Sequence[ArrayLike], expert_weights: Sequence[float] | None = None
+) -> Matrix:
+    """Aggregate individual priorities (AIP): weighted geometric mean, normalised.
+
+    w_i ∝ Π_k (w_i^(k))^(λ_k / Σ λ), Forman & Peniwati (1998), "Aggregating
+    individual judgments and priorities with the analytic hierarchy process",
+    EJOR 108, 165–169 (the geometric mean keeps the Pareto principle for AIP as
+    for AIJ).  ``expert_weights`` λ_k default to equal.
+    """
+    stack = np.array([np.asarray(p, dtype=float) for p in priorities])
+    k = stack.shape[0]
+    lam = np.ones(k) if expert_weights is None else np.asarray(expert_weights, dtype=float)
+    if stack.ndim != 2 or lam.shape != (k,) or np.any(lam < 0) or not lam.any():
+        raise InputError("the priority vectors or the expert weights do not fit together",
+                         "give one priority vector per expert, all of one length")
+    lam = lam / lam.sum()
+    with np.errstate(divide="ignore"):
+        w = np.exp((lam[:, None] * np.log(stack)).sum(axis=0))
+    return w / w.sum()
+
+
 def global_weights(
     family_weights: Mapping[str, float],
     local_weights: Mapping[str, Mapping[str, float]],
@@ -95,6 +117,33 @@ def multiplicative(a: Matrix, b: Matrix, alpha: float) -> Matrix:
     return a * b
 
 
+def game_theory(a: Matrix, b: Matrix, alpha: float) -> Matrix:
+    """Game-theory combination: w = α₁* a + α₂* b with the α that minimise ‖α₁a + α₂b − a‖
+    + ‖α₁a + α₂b − b‖ in the least-squares sense.
+
+    The first-order conditions are the 2 × 2 system
+    [[a·a, a·b], [b·a, b·b]] (α₁, α₂)ᵀ = (a·a, b·b)ᵀ; the solution is made
+    non-negative and normalised, α* = |α| / Σ|α| (the customary form in the Chinese
+    combination-weighting literature, e.g. 王文 et al.).  ``alpha`` is ignored.  When
+    a = b the system is singular and the weights are a (= b).
+    """
+    gram = np.array([[a @ a, a @ b], [b @ a, b @ b]])
+    if abs(np.linalg.det(gram)) <= 1e-15 * gram.max() ** 2:
+        return a.copy()
+    coef = np.abs(np.linalg.solve(gram, np.array([a @ a, b @ b])))
+    coef = coef / coef.sum()
+    return coef[0] * a + coef[1] * b
+
+
+def min_discrimination(a: Matrix, b: Matrix, alpha: float) -> Matrix:
+    """Minimum discrimination information: w_j = √(a_j b_j) / Σ_k √(a_k b_k).
+
+    The w that minimises Σ_j w_j ln(w_j/a_j) + Σ_j w_j ln(w_j/b_j) subject to
+    Σ w_j = 1 (Lagrange: 2 ln w_j = ln a_j + ln b_j + const).  ``alpha`` is ignored.
+    """
+    return np.sqrt(a * b)
+
+
 def combine(
     ahp_weights: Mapping[str, float],
     objective_weights: Mapping[str, float],
@@ -104,7 +153,8 @@ def combine(
     """Combine AHP weights a with objective (e.g. entropy) weights b.
 
     ``linear``: w_j = α a_j + (1 − α) b_j; ``multiplicative``:
-    w_j = a_j b_j / Σ_k a_k b_k (α is ignored).  Both inputs are keyed by
+    w_j = a_j b_j / Σ_k a_k b_k; ``game_theory`` (:func:`game_theory`) and
+    ``min_discrimination``, w_j ∝ √(a_j b_j) (α is ignored by the last three).  Both inputs are keyed by
     indicator id, must cover the same ids, and are normalised to sum to 1
     first.  The result sums to 1.
     """

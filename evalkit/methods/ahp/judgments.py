@@ -2,8 +2,10 @@
 
 One YAML file per expert::
 
-    expert: {name: 王建国, role: 规划院总工程师, weight: 1.0}
+    expert: {name: 王建国, role: 总工程师, unit: 市城乡规划设计研究院,
+             date: 2024-03-12, method: questionnaire, weight: 1.0}
     families:                       # comparisons between indicator families
+      reason: 经济实力决定设区后的财政承受能力    # optional: the expert's own words
       pairs:
         - {a: economy, b: talent, value: 5}   # economy is 5 times as important
     indicators:                     # comparisons inside each family
@@ -28,26 +30,18 @@ path (list indices count from 0).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from evalkit.errors import InputError
-from evalkit.io.numbers import as_number, parse_number
-from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, text_of
 from evalkit.methods.ahp.completion import comparison_groups
-from evalkit.methods.ahp.scale import (
-    MatrixError,
-    nearest_scale_value,
-    on_saaty_scale,
-    saaty_label,
-    validate_matrix,
-)
+from evalkit.methods.ahp.metadata import Expert, read_expert, read_reason
+from evalkit.methods.ahp.reader import Node, Reader
+from evalkit.methods.ahp.scale import MatrixError, saaty_label, validate_matrix
 
 __all__ = [
     "Expert",
@@ -61,15 +55,6 @@ __all__ = [
 # --------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Expert:
-    """Who gave the judgments, and how much their judgments count (AIJ weight)."""
-
-    name: str
-    role: str = ""
-    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -89,7 +74,8 @@ class JudgmentMatrix:
     ``name`` is ``"families"`` or ``"indicators.<family id>"``; ``values`` is
     reciprocal, with NaN where a comparison was left out; ``sources`` maps
     each given cell (i, j) to where it was written; ``line`` is the line of
-    the block's key, or None when the file has no block for it.
+    the block's key, or None when the file has no block for it; ``reason``
+    the expert's own words on the block (``""`` when not given).
     """
 
     name: str
@@ -97,6 +83,7 @@ class JudgmentMatrix:
     values: tuple[tuple[float, ...], ...]
     sources: Mapping[tuple[int, int], Source] = field(default_factory=dict)
     line: int | None = None
+    reason: str = ""
 
     @property
     def array(self) -> np.ndarray:
@@ -130,152 +117,6 @@ class ExpertJudgments:
 
 
 # --------------------------------------------------------------------------
-# Values of the file with their lines
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Node:
-    """A value of the file with its line and, for a scalar, its text as written.
-
-    The line is the key's for a mapping value (where a reader looks for
-    ``economy:``), else where the value starts.
-    """
-
-    value: Any  # MappingNode | SequenceNode | scalar
-    line: int
-    text: str = ""
-
-
-def _child(container: MappingNode | SequenceNode, key: Any) -> _Node:
-    return _Node(container[key], line_of(container, key) or container.line,
-                 text_of(container, key))
-
-
-class _Reader:
-    """Reads one judgment file; knows the file name for every error."""
-
-    def __init__(self, path: Path, *, aggregated: bool) -> None:
-        self.path = path
-        self.aggregated = aggregated
-
-    def fail(self, what: str, hint: str, line: int | None, column: str | None) -> InputError:
-        return InputError(what, hint, file=str(self.path), row=line, column=column)
-
-    # -- document ---------------------------------------------------------
-
-    def document(self) -> _Node:
-        data = load_yaml(self.path, what="judgment file")
-        if data is None:
-            raise self.fail("the judgment file is empty",
-                            "start from criteria/judgments/expert_wang.yaml", None, None)
-        return _Node(data, getattr(data, "line", 1))
-
-    # -- shapes -----------------------------------------------------------
-
-    def mapping(
-        self,
-        node: _Node,
-        path: str,
-        allowed: Sequence[str],
-        required: Sequence[str] = (),
-        *,
-        unknown: str = "unknown key {key}",
-        unknown_hint: str = "",
-    ) -> dict[str, _Node]:
-        if not isinstance(node.value, MappingNode):
-            raise self.fail(
-                f"expected a mapping with keys {', '.join(allowed)}",
-                "write key: value lines under this key",
-                node.line,
-                path,
-            )
-        children: dict[str, _Node] = {}
-        for key in node.value:
-            child = _child(node.value, key)
-            if not isinstance(key, str):
-                raise self.fail("a key is not plain text", "write keys as words", child.line,
-                                path or None)
-            children[key] = child
-            if key not in allowed:
-                raise self.fail(
-                    unknown.format(key=key),
-                    unknown_hint or f"the keys here are {', '.join(allowed)}",
-                    child.line,
-                    f"{path}.{key}" if path else key,
-                )
-        for key in required:
-            if key not in node.value:
-                raise self.fail(
-                    f"key {key} is missing", f"add {key}: under {path or 'the top level'}",
-                    node.line, path or None,
-                )
-        return children
-
-    def sequence(self, node: _Node, path: str, what: str) -> list[_Node]:
-        if not isinstance(node.value, SequenceNode):
-            raise self.fail(f"expected a list of {what}", "write it as [...] or - lines",
-                            node.line, path)
-        return [_child(node.value, k) for k in range(len(node.value))]
-
-    def identifier(self, node: _Node, path: str) -> str:
-        if not isinstance(node.value, str) or not node.value:
-            shown = "an empty value" if node.value in (None, "") else f"{node.text!r}"
-            raise self.fail(f"{shown} is not an id", "write the id as plain text",
-                            node.line, path)
-        return node.value
-
-    def number(self, node: _Node, path: str, what: str, hint: str) -> float:
-        """A positive number written as 3, 0.5 or "1/3" — never evaluated as code."""
-        raw, text = node.value, node.text
-        value = _ratio(raw) if isinstance(raw, str) else as_number(raw)
-        if value is None:
-            if raw is None:
-                problem = f"{what} is empty"
-            elif isinstance(raw, list | dict):
-                problem = f"{what} is a {'list' if isinstance(raw, list) else 'mapping'}"
-            else:
-                problem = f"{what} {text!r} is not a number"
-            raise self.fail(
-                problem,
-                "write a number such as 3 or a fraction such as 1/3",
-                node.line,
-                path,
-            )
-        if value <= 0:
-            raise self.fail(f"{what} {text} is not positive", hint, node.line, path)
-        return value
-
-    def judgment(self, node: _Node, path: str) -> float:
-        value = self.number(
-            node, path, "value",
-            "judgments are ratios: 1 = equally important, 3 or 1/3 = moderately more or less",
-        )
-        if not self.aggregated and not on_saaty_scale(value):
-            nearest = saaty_label(nearest_scale_value(value))
-            raise self.fail(
-                f"value {node.text} is not on the Saaty scale (1–9 and 1/2–1/9)",
-                f"use a whole number from 1 to 9 or its reciprocal; the nearest is {nearest}",
-                node.line,
-                path,
-            )
-        return value
-
-
-def _ratio(text: str) -> float | None:
-    """``3``, ``0.5``, ``1e0`` or a fraction ``1/3``: each part in the numeric grammar."""
-    top, slash, bottom = text.partition("/")
-    numerator = parse_number(top)
-    if not slash:
-        return numerator
-    denominator = parse_number(bottom)
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    value = numerator / denominator
-    return value if math.isfinite(value) else None
-
-
-# --------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------
 
@@ -302,15 +143,15 @@ def load_judgments(
     indicator_ids = {f: tuple(indicators.get(f, ())) for f in family_ids}
     if set(indicators) != set(family_ids) or not all(indicator_ids.values()):
         raise ValueError("every family needs a non-empty list of indicators, and only families")
-    reader = _Reader(Path(path), aggregated=aggregated)
+    reader = Reader(Path(path), aggregated=aggregated)
     root = reader.document()
     top = reader.mapping(root, "", ("expert", "families", "indicators"), required=("expert",))
 
-    expert, name_line = _expert(reader, top["expert"])
+    expert, name_line = read_expert(reader, top["expert"])
     family_matrix = _matrix_block(
         reader, top.get("families"), "families", family_ids, "families", None, {}
     )
-    blocks: Mapping[str, _Node] = {}
+    blocks: Mapping[str, Node] = {}
     indicators_line = None
     if "indicators" in top:
         indicators_line = top["indicators"].line
@@ -363,33 +204,9 @@ def load_judgments_dir(
     return [load_judgments(p, families, indicators, aggregated=aggregated) for p in paths]
 
 
-def _expert(reader: _Reader, node: _Node) -> tuple[Expert, int]:
-    fields = reader.mapping(node, "expert", ("name", "role", "weight"), required=("name",))
-    name_node = fields["name"]
-    name = name_node.value
-    if not isinstance(name, str) or not name.strip():
-        raise reader.fail("the expert has no name", "write expert: {name: 王建国, ...}",
-                          name_node.line, "expert.name")
-    role = ""
-    if "role" in fields:
-        role_node = fields["role"]
-        if not isinstance(role_node.value, str):
-            raise reader.fail("the role is not text", "write the expert's post, e.g. 规划院总工",
-                              role_node.line, "expert.role")
-        role = role_node.value
-    weight = 1.0
-    if "weight" in fields:
-        weight = reader.number(
-            fields["weight"], "expert.weight", "weight",
-            "give the expert's weight as a positive number, e.g. 1; leave the file out "
-            "to leave the expert out",
-        )
-    return Expert(name.strip(), role, weight), name_node.line
-
-
 def _matrix_block(
-    reader: _Reader,
-    node: _Node | None,
+    reader: Reader,
+    node: Node | None,
     name: str,
     items: tuple[str, ...],
     kind: str,
@@ -402,9 +219,12 @@ def _matrix_block(
     np.fill_diagonal(values, 1.0)
     sources: dict[tuple[int, int], Source] = {}
     line = None
+    reason = ""
     if node is not None:
         line = node.line
-        block = reader.mapping(node, name, ("pairs", "matrix"))
+        block = reader.mapping(node, name, ("pairs", "matrix", "reason"))
+        if "reason" in block:
+            reason = read_reason(reader, block["reason"], name)
         if "pairs" in block and "matrix" in block:
             raise reader.fail("both pairs and matrix are given", "keep one of them",
                               block["matrix"].line, f"{name}.matrix")
@@ -414,14 +234,14 @@ def _matrix_block(
         elif "matrix" in block:
             _read_matrix(reader, block["matrix"], f"{name}.matrix", items, kind, owner,
                          values, sources)
-    matrix = JudgmentMatrix(name, items, tuple(map(tuple, values)), sources, line)
+    matrix = JudgmentMatrix(name, items, tuple(map(tuple, values)), sources, line, reason)
     _check_connected(reader, matrix, line if line is not None else parent_line)
     return matrix
 
 
 def _resolve(
-    reader: _Reader,
-    node: _Node,
+    reader: Reader,
+    node: Node,
     path: str,
     items: tuple[str, ...],
     kind: str,
@@ -443,8 +263,8 @@ def _resolve(
 
 
 def _read_pairs(
-    reader: _Reader,
-    node: _Node,
+    reader: Reader,
+    node: Node,
     path: str,
     items: tuple[str, ...],
     kind: str,
@@ -493,8 +313,8 @@ def _read_pairs(
 
 
 def _read_matrix(
-    reader: _Reader,
-    node: _Node,
+    reader: Reader,
+    node: Node,
     path: str,
     items: tuple[str, ...],
     kind: str,
@@ -563,7 +383,7 @@ def _read_matrix(
             sources[(j, i)] = Source(source.column, source.row, flipped=True)
 
 
-def _check_connected(reader: _Reader, matrix: JudgmentMatrix, line: int | None) -> None:
+def _check_connected(reader: Reader, matrix: JudgmentMatrix, line: int | None) -> None:
     groups = comparison_groups(matrix.array, matrix.items)
     if len(groups) == 1:
         return

@@ -17,9 +17,14 @@ from typing import Any
 from evalkit.report.document import Report
 from evalkit.report.fetcher import Chart
 from evalkit.report.sections import (
+    decisive,
+    dossier,
     executive,
+    experts,
+    plan,
     provenance,
     ranking,
+    rawdata,
     risks,
     robustness,
     screen,
@@ -29,7 +34,7 @@ from evalkit.report.sections import (
     weights,
 )
 from evalkit.report.sections.view import Builder, View
-from evalkit.report.text import Numbering, environment, label_text
+from evalkit.report.text import Numbering, environment, fmt_date, label_text
 
 
 @dataclass(frozen=True)
@@ -42,17 +47,23 @@ class Section:
 
 
 SUMMARY_SECTIONS: tuple[Section, ...] = (
-    Section("exec", views={"executive": executive.build}),
+    Section("exec", views={"executive": executive.build, "plan": plan.build,
+                           "decisive": decisive.build, "experts": experts.build}),
     Section("system", views={"system": system.build}),
     Section("data", views={"data": system.data_tables}),
     Section("weights", views={"weights": weights.build, "ahp": weights.ahp}),
+    Section("experts"),
     Section("ranking", views={"ranking": ranking.build}),
     Section("obstacles", views={"obstacles": ranking.obstacles}),
     Section("screen", views={"screen": screen.build}),
     Section("selection", views={"selection": selection.build}),
+    Section("decisive"),
     Section("robustness", views={"robustness": robustness.build}),
+    Section("plan"),
     Section("risks", views={"risks": risks.build}),
     Section("methods", numbered=False),
+    Section("matrices", numbered=False),
+    Section("rawdata", numbered=False, views={"rawdata": rawdata.build}),
     Section("provenance", numbered=False, views={"provenance": provenance.build}),
     Section("approval", numbered=False),
 )
@@ -67,6 +78,43 @@ TOWN_SECTIONS: tuple[Section, ...] = (
     Section("town_provenance", views={"provenance": provenance.build}),
 )
 """A town's report, in the order of its template ``town.html.j2``."""
+
+_DOSSIER_VIEWS: dict[str, Builder] = {
+    "checklist": dossier.checklist, "narratives": dossier.narratives, "files": dossier.files}
+
+ARGUMENT_SECTIONS: tuple[Section, ...] = (
+    Section("dz_checklist", numbered=False, views=_DOSSIER_VIEWS),
+    Section("dz_work", views={"panel": dossier.panel}),
+    Section("dz_overview"),
+    Section("dz_change_plan", views={"change_plan": dossier.change_plan}),
+    Section("dz_necessity"),
+    Section("dz_feasibility", views={"selection": selection.build,
+                                     "feasibility": dossier.feasibility}),
+    Section("dz_benefits"),
+    Section("dz_evaluation", views={"system": system.build, "weights": weights.build,
+                                    "ranking": ranking.build, "decisive": decisive.build,
+                                    "robustness": robustness.build}),
+    Section("dz_risks", views={"risks": dossier.risks}),
+    Section("dz_panel"),
+    Section("dz_conclusion"),
+)
+"""The 论证报告, in the order of its template ``argument.html.j2``; the quantitative
+chapter uses the summary's own view models."""
+
+RISK_SECTIONS: tuple[Section, ...] = (
+    Section("dz_checklist", numbered=False, views=_DOSSIER_VIEWS),
+    Section("dz_basis"),
+    Section("dz_method"),
+    Section("dz_survey", views={"survey": dossier.survey}),
+    Section("dz_register", views={"risks": dossier.risks}),
+    Section("dz_measures"),
+    Section("dz_verdict"),
+    Section("dz_emergency"),
+)
+"""The 社会稳定风险评估报告, in the order of its template ``risk.html.j2``."""
+
+DOCUMENTS = ("summary", "argument", "risk")
+"""The documents ``evalkit report --document`` writes (besides the town reports)."""
 
 
 def _builders(sections: tuple[Section, ...]) -> dict[str, Builder]:
@@ -93,6 +141,42 @@ def summary(report: Report, lang: str,
     return environment().get_template("summary.html.j2").render(**context), view.charts
 
 
+def _dossier_document(report: Report, lang: str, executor: Executor | None,
+                      sections: tuple[Section, ...], title: str,
+                      template: str) -> tuple[str, list[Chart]]:
+    view = View(report, lang, _builders(sections), executor=executor)
+    city = label_text(view.criteria.city.get("name"), lang, "")
+    context = _context(view, sections, view.t(title, city=city))
+    context["meta"].update(dossier_meta(view, context["checklist"]["missing"]))
+    return environment().get_template(template).render(**context), view.charts
+
+
+def dossier_meta(view: View, missing: int) -> dict[str, Any]:
+    """The cover's draft mark (征求意见稿 while anything is 待补充) and the date in Beijing time."""
+    from zoneinfo import ZoneInfo
+
+    beijing = view.report.now.astimezone(ZoneInfo("Asia/Shanghai"))
+    issuer = view.report.issuer or str(view.criteria.city.get("issuer") or "")
+    return {"draft": view.t["dz_draft"] if missing else "", "issuer": issuer,
+            "draft_note": view.t("dz_draft_note", n=missing) if missing else "",
+            "date": fmt_date(beijing, view.lang),
+            "date_note": view.t["dz_beijing_time"]}
+
+
+def argument(report: Report, lang: str,
+             executor: Executor | None = None) -> tuple[str, list[Chart]]:
+    """The 论证报告's HTML and the charts it refers to."""
+    return _dossier_document(report, lang, executor, ARGUMENT_SECTIONS, "dz_argument_title",
+                             "argument.html.j2")
+
+
+def risk_report(report: Report, lang: str,
+                executor: Executor | None = None) -> tuple[str, list[Chart]]:
+    """The 社会稳定风险评估报告's HTML and the charts it refers to."""
+    return _dossier_document(report, lang, executor, RISK_SECTIONS, "dz_risk_title",
+                             "risk.html.j2")
+
+
 def town_report(report: Report, town_id: str, lang: str,
                 executor: Executor | None = None) -> tuple[str, list[Chart]]:
     """One town's report's HTML and the charts it refers to."""
@@ -101,4 +185,16 @@ def town_report(report: Report, town_id: str, lang: str,
     return environment().get_template("town.html.j2").render(**context), view.charts
 
 
-__all__ = ["SUMMARY_SECTIONS", "TOWN_SECTIONS", "Section", "View", "summary", "town_report"]
+__all__ = [
+    "ARGUMENT_SECTIONS",
+    "DOCUMENTS",
+    "RISK_SECTIONS",
+    "SUMMARY_SECTIONS",
+    "TOWN_SECTIONS",
+    "Section",
+    "View",
+    "argument",
+    "risk_report",
+    "summary",
+    "town_report",
+]

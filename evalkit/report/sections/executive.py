@@ -35,8 +35,20 @@ def build(v: View) -> dict[str, Any]:
                                                            else ", ").join(parts)))
         else:
             points.append(t("exec_none_selected", status=selection["status"]))
+    decisive, experts = v["decisive"], v["experts"]
+    if decisive is not None:
+        points.append(decisive["statement"])
     if robustness is not None:
         points.extend(robustness["plain"])
+    if experts is not None:
+        points.extend(experts["dissent"])
+    plan = v["plan"]
+    if plan is not None:
+        c = plan["counts"]
+        points.append(t("exec_plan", follows=c["follows"], departs=c["departs"],
+                        declared=c["declared"],
+                        assumptions=c["assumptions"], others=c["others"],
+                        contradictions=c["contradictions"], not_assessed=c["not_assessed"]))
     return {"points": points, "recommended": recommended,
             "not_run": [t[k] for k, value in (("not_run_selection", selection),
                                               ("not_run_robustness", robustness))

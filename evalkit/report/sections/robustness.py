@@ -57,8 +57,47 @@ def build(v: View) -> dict[str, Any] | None:
             "portfolios": portfolios,
             # Sentences that follow the introduction's, in the language's way.
             "costs": "".join(("" if v.lang == "zh" else " ") + c for c in costs),
-            "k": rb.k, "plain": plain(v, rb), "has_core": core is not None and len(rb.ids) > 0,
+            "k": rb.k, "plain": plain(v, rb), "model": weight_model(v, rb),
+            "has_core": core is not None and len(rb.ids) > 0,
             "has_top_k": len(rb.ids) > 0}
+
+
+def _first_not_chosen(v: View, rb: Robustness, core: dict[str, float]) -> list[str]:
+    """Why a town that ranks first in nearly every draw is chosen in fewer of them."""
+    selection = rb.selection
+    if selection is None or not rb.acceptability.shape[1]:
+        return []
+    out = []
+    for i, town in enumerate(rb.ids):
+        first, chosen = float(rb.acceptability[i, 0]), core.get(town)
+        if chosen is None or first < 0.9 or first - chosen < 0.01:
+            continue
+        infeasible = selection.infeasible
+        other = max(0.0, 1.0 - chosen - infeasible)
+        reasons = []
+        if infeasible > 0:
+            reasons.append(v.t("why_infeasible", share=fmt_pct(infeasible, 1)))
+        if other > 0:
+            reasons.append(v.t("why_costs" if selection.cost_spread > 0 else "why_limits",
+                               share=fmt_pct(other, 1),
+                               spread=fmt_pct(selection.cost_spread, 0)))
+        out.append(v.t("plain_first_not_chosen", town=v.name(town), first=fmt_pct(first, 1),
+                       chosen=fmt_pct(chosen, 1),
+                       reasons=v.t["list_sep"].join(reasons)))
+    return out
+
+
+def weight_model(v: View, rb: Robustness) -> str:
+    """What the weight draws are: the model, its spread and what it is centred on."""
+    options = dict(rb.model_options)
+    concentration = options.get("concentration")
+    key = f"weight_model_{rb.weight_model}"
+    text = v.t.get(key)
+    if text is None:
+        params = ", ".join(f"{k}={val}" for k, val in options.items())
+        return v.t("weight_model_other", name=rb.weight_model, params=params)
+    return v.t(key, concentration=fmt_num(concentration, 0) if concentration is not None else "—",
+               weighting=v.method_name(v.evaluation.weights.method))
 
 
 def plain(v: View, rb: Robustness) -> list[str]:
@@ -72,8 +111,11 @@ def plain(v: View, rb: Robustness) -> list[str]:
         out.append(t("plain_first", samples=v.count(rb.samples), town=v.name(best),
                      share=fmt_pct(first[best], 0)))
     selection = rb.selection
+    screened = ({x.id for x in v.report.selection.excluded}
+                if v.report.selection is not None else set())
     if selection is not None and len(rb.ids):
-        core = {k: float(x) for k, x in zip(rb.ids, selection.core_index, strict=True)}
+        core = {k: float(x) for k, x in zip(rb.ids, selection.core_index, strict=True)
+                if k not in screened}
         sure = [k for k, x in core.items() if x >= 0.9]
         zero = [k for k, x in core.items() if x == 0]
         never = [k for k, x in core.items() if 0 < x <= 0.1]
@@ -88,6 +130,9 @@ def plain(v: View, rb: Robustness) -> list[str]:
             out.append(t(v.plural("plain_core_never", never), towns=v.names(never)))
         if zero:
             out.append(t(v.plural("plain_core_zero", zero), towns=v.names(zero)))
+        out += _first_not_chosen(v, rb, core)
+        if screened:
+            out.append(t("plain_screened", towns=v.names(sorted(screened, key=v.matrix.ids.index))))
         if selection.portfolios:
             top = max(selection.portfolios, key=lambda p: p.share)
             out.append(t("plain_portfolio", towns=v.names(top.selected),

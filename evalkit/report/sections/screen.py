@@ -43,8 +43,34 @@ def build(v: View) -> dict[str, Any] | None:
                 })
             tables.append({"columns": [v.name(i, short=True) for i in chunk], "rows": rows})
     return {
+        "without": _without(v, excluded),
         "tables": tables, "file": screen.file if screen is not None else "", "skipped": skipped,
         "applied": list(screen.applied) if screen is not None else [],
-        "excluded": [{"name": v.name(x.id), "reason": v.reason(x.reason, x.reason_zh)}
-                     for x in excluded],
+        "excluded": [{"name": v.name(x.id), "reason": v.reason(x.reason, x.reason_zh),
+                      "local_only": _local_only(screen, x.id)} for x in excluded],
     }
+
+
+def _local_only(screen: Any, town: str) -> bool:
+    """Whether only local rules (a choice of this plan, not national law) exclude ``town``."""
+    if screen is None:
+        return False
+    failed = [c.rule for c in screen.checks if c.applied and town in c.towns
+              and c.towns[town].status == "fail"]
+    return bool(failed) and all(rule.scope == "local" for rule in failed)
+
+
+def _without(v: View, excluded: list[Any]) -> list[str]:
+    """What the selection would be without the screens, in plain words."""
+    alt, sel = v.report.unscreened, v.report.selection
+    if alt is None or sel is None or not excluded:
+        return []
+    t = v.t
+    if not alt.selected:
+        return [t("screen_without_none")]
+    out = [t("screen_without", towns=v.names(alt.selected_ids), objective=fmt_num(alt.objective, 4),
+             current=fmt_num(sel.objective, 4))]
+    for x in excluded:
+        key = "screen_without_in" if x.id in alt.selected_ids else "screen_without_out"
+        out.append(t(key, town=v.name(x.id)))
+    return out

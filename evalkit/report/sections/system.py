@@ -26,6 +26,14 @@ def build(v: View) -> dict[str, Any]:
             "has_targets": bool(standards)}
 
 
+def _mark(v: View, town: str, indicator: str) -> str:
+    """The status mark of a town's indicator value (its weakest input cell)."""
+    from evalkit.report.sections.rawdata import mark
+
+    provenance = v.evaluation.provenance
+    return mark(provenance.indicator_status(town, indicator)) if provenance is not None else ""
+
+
 def data_tables(v: View) -> list[dict[str, Any]]:
     """Every indicator's value for every town, towns split over tables of a page's width."""
     values = v.matrix.values
@@ -39,6 +47,7 @@ def data_tables(v: View) -> list[dict[str, Any]]:
             digits = digits_for(values[:, j])
             rows.append({"label": ind.label(v.lang), "unit": v.unit(ind.unit),
                          "values": [fmt_num(values[i, j], digits) for i in index],
+                         "marks": [_mark(v, ids[i], ind.id) for i in index],
                          "mean": fmt_num(mean[j], digits)})
         tables.append({"columns": [v.name(i, short=True) for i in chunk], "rows": rows})
     return tables

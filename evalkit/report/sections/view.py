@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from evalkit.decide.provenance import decision_provenance
+from evalkit.model.provenance import Provenance
 from evalkit.report.document import Report
 from evalkit.report.fetcher import Chart
 from evalkit.report.text import Text, css_string, fmt_date, fmt_num, label_text, strings
@@ -218,7 +221,48 @@ class View:
             "lang": "zh-CN" if self.lang == "zh" else "en",
             "style": self.style(),
             "font_name": self.fonts.sans,
+            **self.evidence_mark(),
         }
+
+    def decision_provenance(self) -> Provenance:
+        """The provenance of everything the decision reads (the scenario's columns too)."""
+        if "_decision_provenance" not in self._built:
+            selection = self.report.selection
+            scenario = selection.scenario if selection is not None else None
+            self._built["_decision_provenance"] = decision_provenance(self.evaluation, scenario)
+        return self._built["_decision_provenance"]  # type: ignore[no-any-return]
+
+    def evidence_mark(self) -> dict[str, Any]:
+        """The watermark every page carries, and the cover's notice, when the data are not all sourced fact.
+
+        Any assumed value behind the decision, or no sources at all, puts a
+        watermark on every page; the bundled sample is marked as sample data.
+        """
+        from evalkit.paths import DEFAULT_CANDIDATES
+        provenance = self.decision_provenance()
+        t = self.t
+        sample = False
+        try:
+            sample = Path(self.evaluation.candidates.path).resolve() == DEFAULT_CANDIDATES.resolve()
+        except OSError:
+            pass
+        if provenance is None or provenance.sources is None:
+            reason = "unsourced"
+        elif provenance.assumed:
+            reason = "assumed"
+        elif provenance.unsourced:
+            reason = "partly_unsourced"
+        else:
+            return {"watermark": "", "evidence_notice": ""}
+        coverage = provenance.coverage() if provenance is not None else None
+        counts = {"cells": coverage.cells if coverage else 0,
+                  "assumed": coverage.assumed if coverage else 0,
+                  "estimate": coverage.estimate if coverage else 0,
+                  "none": coverage.none if coverage else 0}
+        mark = t[f"watermark_{reason}"]
+        if sample:
+            mark = t["watermark_sample"] + " · " + mark
+        return {"watermark": mark, "evidence_notice": t(f"evidence_notice_{reason}", **counts)}
 
     def style(self) -> Markup:
         """The per-report CSS: the CJK fonts found and the page-number text."""

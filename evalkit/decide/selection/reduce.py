@@ -1,0 +1,157 @@
+r"""Large selections: fix towns by reduced cost, solve the small core, prove nothing was lost.
+
+For a program :math:`\max c·v` with rows :math:`Av \ (≤,=,≥)\ b` and bounds
+:math:`l ≤ v ≤ u`, any multipliers :math:`y` (≥ 0 on ≤ rows, ≤ 0 on ≥ rows)
+give the Lagrangian bound
+
+.. math:: L(y) = y·b + Σ_j \max(d_j l_j,\ d_j u_j),\qquad d = c − A^\top y,
+
+and an answer whose column *j* is away from the value that attains the
+maximum is worth at most :math:`L − |d_j|(u_j − l_j)` (Nemhauser & Wolsey
+1988, reduced-cost fixing; the *core problem* of Balas & Zemel 1980).  The
+multipliers are the LP relaxation's duals (HiGHS's simplex), but the bound is
+recomputed here from them, with their signs enforced, so it holds whatever
+the LP solver returned.
+
+:func:`solve_core` fixes every 0-1 column outside a core of the smallest
+:math:`|d_j|` at its preferred value, solves the rest with the chosen MIP
+solver, and then checks: every fixed column must have :math:`L − |d_j| <
+V − τ`, *V* the answer found and *τ* the tie band, so that no answer within
+the band of the optimum leaves a fixed column at another value.  Columns
+that fail the check join the core and the core is solved again.  The result
+is exact to the solver's tolerance; the bound reported is the larger of the
+core's bound and the best bound of any answer against a fixing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from evalkit.decide.selection.backends import Outcome, Tolerances, lp_relaxation, run
+from evalkit.decide.selection.program import EQ, GE, LE, Program
+
+CORE_MIN = 3_000
+"""Programs with at most this many 0-1 columns are solved whole."""
+CORE_START = 1_000
+"""The first core: at least this many 0-1 columns (and every fractional one of the LP)."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The Lagrangian bound of a maximising program and each column's cost of moving."""
+
+    value: float
+    cost: np.ndarray  # |d_j| (u_j − l_j) for 0-1 columns, 0 for the others
+    prefer: np.ndarray  # the value each column takes in the Lagrangian maximum
+    lp: np.ndarray  # the LP relaxation's values
+    reduced: np.ndarray  # d = c − Aᵀy
+
+
+@dataclass(frozen=True)
+class Core:
+    """Columns fixed at ``prefer`` outside the core: valid for every answer worth at least
+    ``valid_above`` (program sense)."""
+
+    fixed: np.ndarray
+    prefer: np.ndarray
+    valid_above: float
+
+
+def lagrangian(program: Program, duals: np.ndarray, lp: np.ndarray) -> Bounds:
+    """The bound :math:`L(y)` and the reduced costs, for a maximising program."""
+    assert program.maximize
+    y = np.asarray(duals, dtype=float).copy()
+    y[(program.sense == LE) & (y < 0)] = 0.0
+    y[(program.sense == GE) & (y > 0)] = 0.0
+    d = program.cost - program.matrix.T @ y
+    upper = np.where(np.isfinite(program.upper), program.upper, 0.0)
+    at_upper = d > 0
+    best = np.where(at_upper, d * upper, d * program.lower)
+    infinite = at_upper & ~np.isfinite(program.upper)
+    value = float(y @ program.rhs + best.sum()) + program.offset
+    if infinite.any():
+        value = np.inf
+    prefer = np.where(at_upper, upper, program.lower)
+    cost = np.where(program.integer, np.abs(d) * (upper - program.lower), 0.0)
+    return Bounds(value, cost, prefer, lp, d)
+
+
+def relax(program: Program, time_limit: float | None) -> Bounds | str:
+    """The LP relaxation's bound, or ``infeasible``/``stopped``."""
+    found = lp_relaxation(program, time_limit)
+    if found.status != "optimal":
+        return found.status
+    assert found.duals is not None and found.values is not None
+    return lagrangian(program, found.duals, found.values)
+
+
+def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolerances,
+               remaining: Callable[[], float | None], *, base: float | None = None,
+               keep: np.ndarray | None = None, band: bool = True) -> tuple[Outcome, Core]:
+    """Solve ``program`` (maximising) with the columns outside a core fixed; see the module.
+
+    ``base`` is a valid bound for this program when it differs from ``bounds.value`` (a town
+    forced in); ``keep`` marks columns never to fix.  ``band``: fixings must hold for every
+    answer within the tie band of the optimum (else only for better answers).
+    """
+    assert program.maximize
+    top = bounds.value if base is None else base
+    integer = program.integer
+    lp = bounds.lp
+    fractional = integer & (np.abs(lp - np.round(lp)) > 1e-7)
+    core = ~integer | fractional | (bounds.cost <= 1e-12)
+    if keep is not None:
+        core |= keep
+    order = np.argsort(bounds.cost[integer], kind="stable")
+    size = max(CORE_START, int(0.02 * integer.sum()))
+    core[np.flatnonzero(integer)[order[:size]]] = True
+    while True:
+        fixed = ~core
+        if fixed.sum() == 0:
+            outcome = run(program, solver, remaining(), tolerances)
+            return outcome, Core(fixed, bounds.prefer, -np.inf)
+        restricted, free = program.restricted(fixed, bounds.prefer)
+        outcome = run(restricted, solver, remaining(), tolerances)
+        if outcome.status == "infeasible":
+            grow = np.flatnonzero(fixed)[np.argsort(bounds.cost[fixed], kind="stable")]
+            core[grow[:max(size, 4 * int(core[integer].sum()))]] = True
+            continue
+        if outcome.values is None or outcome.objective is None:
+            return outcome, Core(fixed, bounds.prefer, np.inf)
+        value = outcome.objective
+        limit = value - (tolerances.band(value) if band else 0.0)
+        against = np.where(fixed, top - bounds.cost, -np.inf)
+        wrong = fixed & (against >= limit - 1e-12 * max(1.0, abs(limit)))
+        if wrong.any():
+            core |= wrong
+            continue
+        full = np.where(fixed, bounds.prefer, 0.0)
+        full[free] = outcome.values
+        worst = float(against.max()) if fixed.any() else -np.inf
+        bound = outcome.bound
+        if bound is not None:
+            bound = max(bound, worst)
+        return (Outcome(outcome.status, full, value, bound, outcome.seconds,
+                        f"{int(fixed.sum()):,} of {int(integer.sum()):,} 0-1 columns fixed by "
+                        "reduced cost"), Core(fixed, bounds.prefer, limit))
+
+
+def with_core(program: Program, core: Core, solver: str, tolerances: Tolerances,
+              time_limit: float | None) -> Outcome:
+    """Solve ``program`` (any sense) with a core's fixings, valid for every answer it allows."""
+    if not core.fixed.any():
+        return run(program, solver, time_limit, tolerances)
+    restricted, free = program.restricted(core.fixed, core.prefer)
+    outcome = run(restricted, solver, time_limit, tolerances)
+    if outcome.values is None:
+        return outcome
+    full = np.where(core.fixed, core.prefer, 0.0)
+    full[free] = outcome.values
+    return Outcome(outcome.status, full, outcome.objective, outcome.bound, outcome.seconds,
+                   outcome.detail)
+
+
+__all__ = ["CORE_MIN", "EQ", "Bounds", "Core", "lagrangian", "relax", "solve_core", "with_core"]

@@ -1,0 +1,162 @@
+"""与工作方案的衔接 / The work plan: each plan figure, the value the run used, every departure.
+
+Built from the plan (``criteria/plan.yaml``) and the places a run refers to
+it: the scenario's ``follows_plan`` and ``departs_from_plan``, the targets'
+``plan:`` and the criteria set's gap targets (matched to a target or a plan
+figure by the value they read).  A plan figure the run does not use is listed
+as such; a target the table has no column for is listed as not assessed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evalkit.model.derive import Source
+from evalkit.model.plan import Plan, PlanFigure, same_value
+from evalkit.report.sections.view import View
+from evalkit.report.text import fmt_num, label_text
+
+
+def _value(value: float, unit: str) -> str:
+    digits = 0 if float(value).is_integer() else (2 if abs(value) < 1 else 1)
+    text = fmt_num(value, digits)
+    return f"{text} {unit}".strip() if unit not in ("%", "") else f"{text}{unit}"
+
+
+def _as_printed(found: float, printed: float) -> bool:
+    """``found`` rounds to the plan's figure as printed (to its last decimal)."""
+    text = repr(float(printed))
+    decimals = 0 if float(printed).is_integer() else len(text.split(".")[1])
+    return abs(found - printed) <= 0.5 * 10.0 ** -decimals + 1e-9
+
+
+def _number(value: float) -> str:
+    return fmt_num(value, 0 if float(value).is_integer() else (2 if abs(value) < 10 else 1))
+
+
+def _gap_targets(v: View) -> list[tuple[str, Source, float]]:
+    """(indicator id, value source, target) of every gap indicator with a constant target."""
+    out = []
+    for indicator in v.criteria.indicators:
+        source = indicator.source
+        value = source.operands.get("value")
+        if source.kind == "gap" and isinstance(value, Source):
+            target = source.params.get("target")
+            if isinstance(target, int | float):
+                out.append((indicator.id, value, float(target)))
+    return out
+
+
+def _uses(v: View, plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    """For each plan figure id, where the run uses it: [{where, value, follows, why}]."""
+    t = v.t
+    uses: dict[str, list[dict[str, Any]]] = {f: [] for f in plan.figures}
+    scenario = v.report.selection.scenario if v.report.selection is not None else None
+    if scenario is not None:
+        for link in scenario.plan_links:
+            if link.figure is not None:
+                uses[link.figure.id].append({
+                    "where": t("plan_in_scenario", path=link.key), "value": link.value_text(),
+                    "follows": link.follows, "why": label_text(link.why, v.lang, ""),
+                    "declared": True})
+    targets = v.report.targets
+    by_source: list[tuple[Source, PlanFigure | None]] = []
+    if targets is not None:
+        for target in targets:
+            by_source.append((target.value, target.plan))
+            if target.plan is not None:
+                uses[target.plan.id].append({
+                    "where": t("plan_in_targets", id=target.id),
+                    "value": _number(target.target), "follows": True, "why": "",
+                    "declared": True})
+    for indicator, source, level in _gap_targets(v):
+        figure = next((f for s, f in by_source if s == source), None)
+        if figure is None and source.kind == "column":
+            figure = plan.by_column(source.params["name"])
+        if figure is None:
+            continue
+        follows = same_value(level, figure.value)
+        uses[figure.id].append({
+            "where": t("plan_in_criteria", indicator=v.indicator_label(indicator)),
+            "value": _number(level), "follows": follows,
+            "why": "" if follows else t["plan_undeclared"], "declared": follows})
+    table = v.evaluation.candidates
+    for figure in plan:
+        if figure.aggregate and figure.column in table.columns:
+            try:
+                values = table.numeric(figure.column, signed=True)
+            except Exception:  # a bad cell: the data section reports it; nothing to compare
+                continue
+            found = float(getattr(values, figure.aggregate)())
+            uses[figure.id].append({
+                "where": t("plan_in_table", column=figure.column,
+                           aggregate=t[f"aggregate_{figure.aggregate}"]),
+                "value": _number(found), "follows": _as_printed(found, figure.value),
+                "declared": _as_printed(found, figure.value),
+                "why": "" if _as_printed(found, figure.value) else t["plan_table_differs"]})
+    city = v.criteria.city.get("gdp") if isinstance(v.criteria.city, dict) else None
+    if "city_gdp" in plan.figures and isinstance(city, int | float):
+        follows = same_value(float(city), plan.figures["city_gdp"].value)
+        uses["city_gdp"].append({"where": t["plan_in_city"], "value": fmt_num(city, 0),
+                                 "follows": follows, "declared": follows,
+                                 "why": "" if follows else t["plan_undeclared"]})
+    return uses
+
+
+def build(v: View) -> dict[str, Any] | None:
+    """Plan figures with the run's use of each, local assumptions, other documents, contradictions."""
+    plan = v.report.plan
+    if plan is None:
+        return None
+    t, lang = v.t, v.lang
+    uses = _uses(v, plan)
+    measured = set(v.evaluation.candidates.columns)
+    rows = []
+    for figure in plan:
+        used = uses[figure.id]
+        if used:
+            if all(u["follows"] for u in used):
+                state = "follows"
+            elif all(u["follows"] or u["declared"] for u in used):
+                state = "declared"
+            else:
+                state = "departs"
+        elif figure.kind == "target" and (figure.column is None or figure.column not in measured):
+            state = "not_assessed"
+        else:
+            state = "unused"
+        rows.append({"label": label_text(figure.label, lang, figure.id), "section": figure.section,
+                     "value": f"{relation_text(figure.compare)}{_value(figure.value, figure.unit)}",
+                     "uses": used, "state": state, "state_text": t[f"plan_state_{state}"]})
+    scenario = v.report.selection.scenario if v.report.selection is not None else None
+    assumptions = [{"key": link.key, "value": link.value_text(),
+                    "why": label_text(link.why, lang, "")}
+                   for link in (scenario.plan_links if scenario is not None else ())
+                   if not link.follows and link.figure is None]
+    others = [{"label": label_text(x.label, lang, x.id), "value": fmt_num(x.target, 2),
+               "source": x.source, "note": x.note}
+              for x in (v.report.targets or ()) if x.plan is None]
+    contradictions = [{
+        "label": label_text(c.label, lang, c.id),
+        "statements": [{"value": _value(s.value, s.unit), "section": s.section,
+                        "text": label_text(s.text, lang, ""), "chosen": s.id == c.used}
+                       for s in c.statements],
+        "why": label_text(c.why, lang, ""),
+        "none": c.used is None,
+    } for c in plan.contradictions]
+    departs = sum(r["state"] == "departs" for r in rows)
+    return {
+        "document": label_text(plan.document, lang, ""),
+        "file": plan.path.name if plan.path else "",
+        "rows": rows, "assumptions": assumptions, "others": others,
+        "contradictions": contradictions,
+        "counts": {"figures": len(rows), "follows": sum(r["state"] == "follows" for r in rows),
+                   "departs": departs, "declared": sum(r["state"] == "declared" for r in rows),
+                   "assumptions": len(assumptions), "others": len(others),
+                   "contradictions": len(contradictions),
+                   "not_assessed": sum(r["state"] == "not_assessed" for r in rows)},
+    }
+
+
+def relation_text(compare: str | None) -> str:
+    return {">=": "≥ ", "<=": "≤ "}.get(compare or "", "")
