@@ -299,7 +299,7 @@ def _phasing_feasible(table: _Portfolios, scenario: Scenario, combo: tuple[int, 
                    else rate * a.sum(axis=2))  # samples × towns
         years = np.array([y if y is not None else 0 for y in table.years])
         first = years[assignments].min(axis=1)  # the first conversion of each assignment
-        for t, year in enumerate(table.calendar):
+        for year in table.calendar:
             by = (years[assignments] <= year).astype(float)  # assign × towns
             net = running @ by.T - (retained[towns] @ by.T)[None, :]
             counted = (year >= first)[None, :]

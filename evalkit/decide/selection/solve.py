@@ -258,7 +258,7 @@ def timing_stage(ctx: Context, best: Solution, cuts: Sequence[Rows] = ()) -> Sol
     staged = _stage_program(ctx, best, cuts)
     if staged is None:
         return best
-    program, cost = staged
+    program, _cost = staged
     outcome = _solve_stage(ctx, program)
     if outcome.values is None:
         ctx.notes.append(f"the timing rule's stage found no answer ({outcome.status}); the "
@@ -290,7 +290,7 @@ def timing_value(ctx: Context, solution: Solution) -> float | None:
         spent = [math.fsum(float(p.spend[j, :, p.years.index(solution.years[j]), t].sum())
                            for j in solution.chosen) for t in range(len(p.calendar))]
         return max(spent, default=0.0)
-    program, cost = criterion
+    _program, cost = criterion
     return float(cost @ ctx.model.assignment(solution.chosen, solution.years))
 
 
