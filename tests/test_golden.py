@@ -42,7 +42,8 @@ def test_golden_file_honours_the_json_contract() -> None:
     check_contract(data)
     assert data["criteria_set"] == {"name": "town-to-district", "version": "1.0"}
     assert data["normalization"] == "vector"
-    assert [row["id"] for row in data["ranking"]] == ["T1", "T2", "T3", "T4", "T5"]
+    # 云溪镇 T4 just above 石桥镇 T3 (0.2247 vs 0.2196): the near tie the reports show.
+    assert [row["id"] for row in data["ranking"]] == ["T1", "T2", "T4", "T3", "T5"]
 
 
 def check_contract(data: dict) -> None:

@@ -585,7 +585,11 @@ def test_sigterm_during_a_report_leaves_no_staging_directory(folder: Path) -> No
 # --------------------------------------------------------------------------
 
 def test_infeasible_is_exit_3_for_select_and_robust(folder: Path) -> None:
+    # A total that is not the plan's must be declared a departure from it.
     edit(folder / "c" / "scenario.yaml", "  total: 180", "  total: 20")
+    edit(folder / "c" / "scenario.yaml", "  budget.total: programme_total\n", "")
+    edit(folder / "c" / "scenario.yaml", "departs_from_plan:\n",
+         "departs_from_plan:\n  budget.total:\n    why: {zh: 测试, en: a test}\n")
     select = run("select", "--scenario", "c/scenario.yaml")
     robust = run("robust", "--scenario", "c/scenario.yaml", "--samples", "50", "-q")
     assert select[0] == robust[0] == 3

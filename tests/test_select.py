@@ -12,14 +12,16 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pulp
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from select_oracle import answers
+from test_select_oracle import check_result as check_every_rule
 
 from evalkit.decide.scenario import Category, FundingSource, Scenario, load_scenario
 from evalkit.decide.selection import (
@@ -27,6 +29,7 @@ from evalkit.decide.selection import (
     SelectionInput,
     SelectionResult,
     SolverError,
+    backends,
     select,
 )
 from evalkit.decide.standards import load_standards, screen
@@ -37,6 +40,8 @@ SCENARIO = DEFAULT_SCENARIO
 STANDARDS = DEFAULT_SCENARIO.parent / "standards.yaml"
 TOWNS = DEFAULT_CANDIDATES
 CATEGORIES = ("infrastructure", "public_services", "industrial")
+AS_OF = date(2025, 1, 1)
+"""A fixed as-of date: the generated calendars start in 2025, and the tests must not age."""
 
 # Closeness of the five sample towns: fixed values in the order an early version of
 # evalkit's TOPSIS ranked them (T1 > T2 > T3 > T4 > T5).  Fixed here on purpose: the
@@ -52,6 +57,10 @@ def _count_of(scenario: Scenario, pick: int | None) -> tuple[int | None, str]:
     if pick is None:
         return scenario.count, scenario.count_mode
     return pick, scenario.count_mode if scenario.count is not None else "exactly"
+
+
+RESERVE = "(reserve)"
+"""The reserve, as a demand in Gale's condition."""
 
 
 def _spendable(scenario: Scenario) -> float:
@@ -73,16 +82,26 @@ def _objective(scenario: Scenario, closeness: np.ndarray, total: np.ndarray,
     return c / a
 
 
+def _reserve(scenario: Scenario) -> float:
+    """The reserve held back from the sources (a rate of the total here; none without sources
+    or a total)."""
+    if not scenario.sources or scenario.total_budget is None:
+        return 0.0
+    return scenario.total_budget * scenario.risk_reserve_rate
+
+
 def _financing_possible(scenario: Scenario, demand: Mapping[str, float]) -> bool:
-    """Gale's condition: every set Q of categories fits in the sources that may fund Q."""
+    """Gale's condition: every set Q of categories — the reserve one of them, which any source
+    may hold — fits in the sources that may fund Q."""
     if not scenario.sources:
         return True
+    demand = {**demand, RESERVE: _reserve(scenario)}
     cats = list(demand)
     for r in range(1, len(cats) + 1):
         for group in itertools.combinations(cats, r):
             need = math.fsum(demand[c] for c in group)
             supply = math.fsum(s.capacity for s in scenario.sources
-                               if any(c in s.funds for c in group))
+                               if any(c in s.funds or c == RESERVE for c in group))
             if need > supply + 1e-7:
                 return False
     return True
@@ -140,6 +159,20 @@ def brute_force(towns: SelectionInput, scenario: Scenario, pick: int | None = No
     return feasible
 
 
+def oracle_sets(towns: SelectionInput, scenario: Scenario,
+                excluded: frozenset[str] = frozenset()) -> dict[frozenset[str], float]:
+    """Every feasible set and its objective by the full exhaustive selector (profiles,
+    talent by year, reserve in the sources, debt): the sample scenario uses all of them."""
+    as_of = scenario.as_of or AS_OF
+    out: dict[frozenset[str], float] = {}
+    for answer in answers(towns, scenario, as_of=as_of):
+        key = frozenset(answer.towns)
+        if key & excluded:
+            continue
+        out[key] = max(out.get(key, -math.inf), answer.objective)
+    return out
+
+
 # --- checks of a result against the data ------------------------------------------------
 
 
@@ -174,15 +207,24 @@ def check_result(result: SelectionResult, towns: SelectionInput, scenario: Scena
     if scenario.talent_capacity is not None:
         expected["talent"] = (sum(towns.talent_need[i] for i in chosen),
                               scenario.talent_capacity)
+    held = dict(result.reserve.held) if result.reserve is not None else {}
     for source in scenario.sources:
-        expected[f"source.{source.id}"] = (by_source.get(source.id, 0.0), source.capacity)
+        expected[f"source.{source.id}"] = (by_source.get(source.id, 0.0) + held.get(source.id, 0.0),
+                                           source.capacity)
+    if scenario.sources and scenario.total_budget is not None and scenario.risk_reserve_rate > 0:
+        expected["reserve"] = (math.fsum(held.values()), _reserve(scenario))
     assert [c.name for c in result.constraints] == list(expected)
     for row in result.constraints:
         used, limit = expected[row.name]
         assert row.used == pytest.approx(used, abs=1e-6), row.name
         assert row.limit == pytest.approx(limit, abs=1e-9), row.name
         assert row.slack == pytest.approx(limit - used, abs=1e-6), row.name
-        assert row.used <= row.limit + 1e-6 if row.sense == "<=" else row.used == row.limit
+        if row.sense == "<=":
+            assert row.used <= row.limit + 1e-6, row.name
+        elif row.sense == ">=":
+            assert row.used >= row.limit - 1e-6, row.name
+        else:
+            assert row.used == pytest.approx(row.limit, abs=1e-9), row.name
     # Financing: each town's cost in each category is paid in full, only by sources
     # allowed to fund that category, and by-year rows follow the spread profile.
     if scenario.sources:
@@ -195,11 +237,21 @@ def check_result(result: SelectionResult, towns: SelectionInput, scenario: Scena
             for cat in scenario.categories:
                 assert paid.get((towns.ids[i], cat.id), 0.0) == pytest.approx(
                     cost[cat.id][i], abs=1e-6)
+        # Year by year: each town's spending of a year (its cost × the spread's share) is
+        # paid in full, and each source's years add up to what it pays the town.
+        by_year: dict[tuple[str, int | None], float] = {}
+        by_town_source: dict[tuple[str, str], float] = {}
         for row in result.financing:
-            share = 1.0 if row.year is None else scenario.spread[row.year - years[index[row.town]]]
+            by_year[row.town, row.year] = by_year.get((row.town, row.year), 0.0) + row.amount
+            key = (row.town, row.source)
+            by_town_source[key] = by_town_source.get(key, 0.0) + row.amount
+        for (town, year), amount in by_year.items():
+            share = 1.0 if year is None else scenario.spread[year - years[index[town]]]
+            assert amount == pytest.approx(total[index[town]] * share, abs=1e-6), (town, year)
+        for (town, source), amount in by_town_source.items():
             programme = sum(f.amount for f in result.financing_by_category
-                            if f.town == row.town and f.source == row.source)
-            assert row.amount == pytest.approx(programme * share, abs=1e-6)
+                            if f.town == town and f.source == source)
+            assert amount == pytest.approx(programme, abs=1e-6), (town, source)
     else:
         assert result.financing == ()
 
@@ -227,6 +279,8 @@ def relaxed(scenario: Scenario, error: SelectionInfeasible,
                           for c in categories]
         elif r.limit == "talent":
             changes["talent_capacity"] = r.needed
+        elif r.limit == "reserve":
+            changes["risk_reserve_rate"] = r.needed
         elif r.limit.startswith("source."):
             src_id = r.limit.split(".", 1)[1]
             sources = [dataclasses.replace(s, capacity=r.needed) if s.id == src_id else s
@@ -309,6 +363,7 @@ def instances(draw: st.DrawFn, max_towns: int = 12, phasing_up_to: int = 6,
         talent_capacity=limit_of(talent.sum() + 1), sources=tuple(sources), years=years,
         annual_limits=annual, convert_in=convert_in, spread=spread,
         must_include=must_include, must_exclude=must_exclude, groups=groups,
+        as_of=AS_OF,
     )
     return towns, scenario, pick
 
@@ -399,11 +454,11 @@ def sample_input(scenario: Scenario) -> SelectionInput:
 
 def test_sample_work_plan_matches_the_ten_sets_of_three() -> None:
     """oracles.md, Selection: enumerate the ten sets of three and compare."""
-    scenario = load_scenario(SCENARIO)
+    scenario = dataclasses.replace(load_scenario(SCENARIO), as_of=date(2026, 12, 1))
     towns = sample_input(scenario)
     screened = frozenset(screen(towns.table, scenario.screens))
     assert screened == {"T5"}
-    feasible = brute_force(towns, scenario, excluded=screened)
+    feasible = oracle_sets(towns, scenario, excluded=screened)
     sets_of_three = list(itertools.combinations(towns.ids, 3))
     assert len(sets_of_three) == 10
     assert set(feasible) == {frozenset(s) for s in sets_of_three if "T5" not in s}
@@ -411,16 +466,17 @@ def test_sample_work_plan_matches_the_ten_sets_of_three() -> None:
     assert result.status == "optimal" and result.gap == 0.0
     assert frozenset(result.selected_ids) == max(feasible, key=feasible.__getitem__)
     assert result.objective == pytest.approx(max(feasible.values()), abs=1e-9)
-    check_result(result, towns, scenario)
-    # The answer: the three best towns; T1 (56亿) and T2 (51亿) do not fit 2025's 50亿,
-    # so T3 goes first and T1, the best, follows in 2026.
-    assert [(t.id, t.year) for t in result.selected] == [("T3", 2025), ("T1", 2026),
-                                                         ("T2", 2027)]
+    check_every_rule(result, towns, scenario, None)
+    # The three best towns; the plan sets no order, so the scenario's readiness rule
+    # converts the two strongest first (2026) and 石桥镇 T3 in 2027.
+    assert [(t.id, t.year) for t in result.selected] == [("T1", 2026), ("T2", 2026),
+                                                         ("T3", 2027)]
     assert result.objective == pytest.approx(1.481984, abs=1e-9)
     # The plan's reserve of 10 held back from the 180 (plan §7.2): 170 may be spent.
     assert result.constraint("budget.total").limit == pytest.approx(170.0)
     assert result.constraint("budget.total").used == pytest.approx(154.0)
     assert result.risk_reserve == pytest.approx(10.0)
+    assert result.constraint("reserve").used == pytest.approx(10.0)
     assert [(a.selected, round(a.objective, 6)) for a in result.alternatives] == [
         (("T1", "T2", "T4"), 1.419949), (("T1", "T3", "T4"), 1.34634),
         (("T2", "T3", "T4"), 0.849219)]
@@ -473,11 +529,11 @@ def test_phasing_spreads_costs_and_respects_annual_limits() -> None:
     scenario = dataclasses.replace(
         load_scenario(SCENARIO), screens=(), years=(2025, 2026, 2027, 2028),
         annual_limits={2025: 30.0, 2026: 55.0, 2027: 55.0, 2028: 40.0},
-        convert_in=(2025, 2026, 2027), spread=(0.5, 0.5))
+        convert_in=(2025, 2026, 2027), spread=(0.5, 0.5), spread_from=0, as_of=AS_OF)
     towns = sample_input(scenario)
     result = select(towns, scenario)
-    check_result(result, towns, scenario)
-    feasible = brute_force(towns, scenario)
+    check_every_rule(result, towns, scenario, None)
+    feasible = oracle_sets(towns, scenario)
     assert result.objective == pytest.approx(max(feasible.values()), abs=1e-9)
     spent = {y: result.constraint(f"budget.year.{y}").used for y in scenario.years}
     assert all(spent[y] <= scenario.annual_limits[y] + 1e-9 for y in spent)
@@ -491,10 +547,10 @@ def test_phasing_spreads_costs_and_respects_annual_limits() -> None:
 
 
 def test_sources_fund_only_their_categories_and_follow_the_listed_order() -> None:
-    scenario = dataclasses.replace(load_scenario(SCENARIO), screens=())
+    scenario = dataclasses.replace(load_scenario(SCENARIO), screens=(), as_of=AS_OF)
     towns = sample_input(scenario)
     result = select(towns, scenario)
-    check_result(result, towns, scenario)
+    check_every_rule(result, towns, scenario, None)
     bonds = [f for f in result.financing_by_category if f.source == "special_bonds"]
     guidance = [f for f in result.financing_by_category if f.source == "guidance_fund"]
     assert {f.category for f in bonds} <= {"infrastructure", "public_services"}
@@ -507,7 +563,7 @@ def test_sources_fund_only_their_categories_and_follow_the_listed_order() -> Non
 
 def test_a_source_limit_changes_the_choice() -> None:
     """Industry may be paid only by the guidance fund: 27亿 of industry needs 27亿 there."""
-    base = dataclasses.replace(load_scenario(SCENARIO), screens=())
+    base = dataclasses.replace(load_scenario(SCENARIO), screens=(), as_of=AS_OF)
     sources = tuple(s if s.id != "guidance_fund" else dataclasses.replace(s, capacity=25.0)
                     for s in base.sources)
     sources = tuple(dataclasses.replace(s, funds=tuple(c for c in s.funds if c != "industrial"))
@@ -515,9 +571,9 @@ def test_a_source_limit_changes_the_choice() -> None:
     scenario = dataclasses.replace(base, sources=sources)
     towns = sample_input(scenario)
     result = select(towns, scenario)
-    check_result(result, towns, scenario)
+    check_every_rule(result, towns, scenario, None)
     assert result.constraint("source.guidance_fund").used <= 25.0 + 1e-9
-    assert result.objective == pytest.approx(max(brute_force(towns, scenario).values()))
+    assert result.objective == pytest.approx(max(oracle_sets(towns, scenario).values()))
     assert set(result.selected_ids) != {"T1", "T2", "T3"}  # 27亿 of industry no longer fits
 
 
@@ -595,7 +651,7 @@ def _budget_line() -> int:
 
 
 def test_infeasible_budget_names_the_limit_and_the_amount() -> None:
-    scenario = dataclasses.replace(load_scenario(SCENARIO), total_budget=150.0)
+    scenario = dataclasses.replace(load_scenario(SCENARIO), total_budget=150.0, as_of=AS_OF)
     towns = sample_input(scenario)
     with pytest.raises(SelectionInfeasible) as caught:
         select(towns, scenario)
@@ -610,7 +666,7 @@ def test_infeasible_budget_names_the_limit_and_the_amount() -> None:
     loosened, _ = relaxed(scenario, error, None)
     result = select(towns, loosened)
     assert set(result.selected_ids) == {"T2", "T3", "T4"}
-    check_result(result, towns, loosened)
+    check_every_rule(result, towns, loosened, None)
 
 
 def test_infeasible_budget_with_a_reserve_rate_adds_the_rate_back() -> None:
@@ -690,36 +746,38 @@ def test_a_time_limited_highs_solve_is_not_reported_optimal() -> None:
     assert result.gap is not None and result.gap > 0
 
 
-@pytest.mark.parametrize("solver_class", [pulp.PULP_CBC_CMD, pulp.HiGHS])
+def _wrap_solver(monkeypatch: pytest.MonkeyPatch, solver: str, change) -> None:
+    """Every solve by ``solver`` passes through ``change(program, outcome)``."""
+    real = backends.SOLVERS[solver]
+
+    def wrapped(program, time_limit, tolerances, *, presolve=True):
+        return change(program, real(program, time_limit, tolerances, presolve=presolve))
+
+    table = {name: backends.SOLVERS[name] for name in ("cbc", "highs")}
+    monkeypatch.setattr(backends, "SOLVERS", {**table, solver: wrapped})
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
 def test_integer_feasible_status_is_not_optimal(monkeypatch: pytest.MonkeyPatch,
-                                                solver_class: type) -> None:
-    """CBC stopped on time says status Optimal but solution status IntegerFeasible."""
-    real = solver_class.actualSolve
+                                                solver: str) -> None:
+    """A solver that stops with an answer it has not proven (CBC: "Stopped on time")."""
+    def unproven(program, outcome):
+        if outcome.values is None or not program.integer.any():
+            return outcome
+        bound = outcome.objective + (1.0 if program.maximize else -1.0)
+        return dataclasses.replace(outcome, status="feasible", bound=bound)
 
-    def stopped_on_time(self, lp, *args, **kwargs):
-        status = real(self, lp, *args, **kwargs)
-        lp.assignStatus(pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible)
-        return status
-
-    monkeypatch.setattr(solver_class, "actualSolve", stopped_on_time)
-    scenario = load_scenario(SCENARIO)
-    solver = "cbc" if solver_class is pulp.PULP_CBC_CMD else "highs"
+    _wrap_solver(monkeypatch, solver, unproven)
+    scenario = dataclasses.replace(load_scenario(SCENARIO), as_of=AS_OF)
     result = select(sample_input(scenario), scenario, solver=solver, time_limit=5)
     assert result.status == "feasible"
     assert all(a.status == "feasible" for a in result.alternatives)
-    assert result.gap is None or result.gap >= 0
+    assert result.gap is not None and result.gap > 0
 
 
 def test_no_solution_in_time_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pulp.PULP_CBC_CMD.actualSolve
-
-    def nothing_found(self, lp, *args, **kwargs):
-        status = real(self, lp, *args, **kwargs)
-        lp.assignStatus(pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
-        return status
-
-    monkeypatch.setattr(pulp.PULP_CBC_CMD, "actualSolve", nothing_found)
-    scenario = load_scenario(SCENARIO)
+    _wrap_solver(monkeypatch, "cbc", lambda program, outcome: backends.Outcome("stopped"))
+    scenario = dataclasses.replace(load_scenario(SCENARIO), as_of=AS_OF)
     with pytest.raises(TimeLimitError) as caught:
         select(sample_input(scenario), scenario, time_limit=2)
     assert str(caught.value) == (
@@ -752,17 +810,15 @@ def test_cbc_preprocessing_slip_is_caught() -> None:
 
 
 def test_a_plan_that_breaks_a_row_is_never_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pulp.HiGHS.actualSolve
+    def slipped(program, outcome):
+        if outcome.values is None:
+            return outcome
+        values = outcome.values.copy()
+        values[program.integer] = 1.0  # every town in every year: breaks the count
+        return dataclasses.replace(outcome, values=values)
 
-    def slipped(self, lp, *args, **kwargs):
-        status = real(self, lp, *args, **kwargs)
-        for var in lp.variables():
-            if var.name.startswith("x_"):
-                var.varValue = 1.0  # every town chosen: breaks the count
-        return status
-
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", slipped)
-    scenario = load_scenario(SCENARIO)
+    _wrap_solver(monkeypatch, "highs", slipped)
+    scenario = dataclasses.replace(load_scenario(SCENARIO), as_of=AS_OF)
     with pytest.raises(SolverError, match="breaks its own constraint"):
         select(sample_input(scenario), scenario, solver="highs")
 
@@ -808,9 +864,10 @@ LOAD_ERRORS = [
     ({1: "convrt: {exactly: 2}"}, "1:convrt: unknown key 'convrt' — did you mean 'convert'? "
      "use one of: name, label, description, convert, objective, categories, budget, talent, "
      "sources, phasing, must_include, must_exclude, at_most_one_of, standards, screens, plan, "
-     "follows_plan, departs_from_plan, tie_break"),
+     "follows_plan, departs_from_plan, tie_break, timing, affordability"),
     ({6: "budget: {total: 180, reserve: 0.05}"}, "6:budget.reserve: unknown key 'reserve' — "
-     "did you mean 'risk_reserve'? use one of: total, risk_reserve_rate, risk_reserve"),
+     "did you mean 'risk_reserve'? use one of: total, risk_reserve_rate, risk_reserve, risk_reserve_of, "
+     "reserve_from"),
     ({3: "  infrastructure: {column: cost_infrastructure, budget: -5}"},
      "3:categories.infrastructure.budget: the infrastructure budget must not be negative "
      "(got -5) — give a number ≥ 0 亿元, or null for no limit"),
@@ -860,7 +917,7 @@ LOAD_ERRORS = [
      "city1993_nonfarm_dense"),
     ({4: "  public_services: {column: cost_public_services, colour: red}"},
      "4:categories.public_services.colour: unknown key 'colour' — did you mean 'column'? use "
-     "one of: column, label, budget"),
+     "one of: column, label, budget, annual, profile"),
 ]
 
 

@@ -424,3 +424,18 @@ def test_rank_as_a_process_writes_all_its_output_before_its_quick_exit(tmp_path:
     again = subprocess.run([*common, "-o", str(tmp_path / "r.json")], capture_output=True,
                            timeout=120, check=False)
     assert again.returncode == 2 and b"output file already exists" in again.stderr
+
+
+def test_report_shows_each_stage_and_the_documents_done(tmp_path: Path) -> None:
+    args = ("report", "--no-towns", "--no-robustness", "--lang", "zh", "--lang", "en",
+            "--out", str(tmp_path))
+    code, shown = _on_a_terminal(*args)
+    assert code == 0, shown
+    for label in ("评估 evaluating", "求解 selecting", "渲染 rendering documents"):
+        assert label in shown, label
+    code, shown = _on_a_terminal(*args, "--quiet")
+    assert code == 0, shown
+    assert "渲染 rendering documents" not in shown and "\x1b[" not in shown
+    code, stderr = _piped(*args)
+    assert code == 0 and "渲染" not in stderr and "\r" not in stderr
+    assert len(list(tmp_path.iterdir())) == 3  # three runs, none overwritten

@@ -12,6 +12,7 @@ import click
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.progress import steps
 from evalkit.decide.robustness import robustness
 from evalkit.decide.scenario import load_scenario
 from evalkit.decide.standards import screen_table
@@ -50,6 +51,8 @@ from evalkit.paths import OUT
 @click.option("--dossier", "dossier_path", type=click.Path(file_okay=False, path_type=Path),
               help="The dossier folder for argument/risk (default: dossier/ beside the "
                    "criteria set).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress display (none is shown either when stderr is not a terminal).")
 @click.option("--time", "time_text", metavar="ISO-TIME",
               help="Report time, e.g. 2025-03-01T10:00:00+08:00 (default: now, or "
                    "SOURCE_DATE_EPOCH); fix it for reproducible output.")
@@ -59,7 +62,7 @@ def report(criteria_path: Path, candidates_path: Path, sources_path: Path | None
            targets_path: Path | None, langs: tuple[str, ...], out_dir: Path, towns: bool,
            html: bool, output_format: str, document_number: str,
            document_kinds: tuple[str, ...], issuer: str, dossier_path: Path | None,
-           time_text: str | None) -> None:
+           quiet: bool, time_text: str | None) -> None:
     """Write the assessment report as PDF (or Word): a summary and one report per town.
 
     Each run goes into a new directory under --out, named by time and input
@@ -71,79 +74,86 @@ def report(criteria_path: Path, candidates_path: Path, sources_path: Path | None
     """
     from evalkit.report.fonts import find_cjk_fonts
 
-    find_cjk_fonts()  # no CJK font: stop before any work, with the install hint
-    criteria = load_criteria(shown(criteria_path))
-    candidates = load_table(candidates_path, sources_path)
-    evaluation = evaluate(criteria, candidates)
-    warn(evaluation.warnings)
-    base = Path(criteria.path or criteria_path).parent
-    inputs_used: dict[str, Path] = {"criteria": Path(criteria_path),
-                                    "candidates": Path(candidates_path)}
-    judgments = evaluation.criteria.weighting.options.get("judgments")
-    if evaluation.weights.method in ("ahp", "combined") and isinstance(judgments, str):
-        inputs_used["judgments"] = base / judgments
-    if candidates.sources is not None and candidates.sources.sheet is None:
-        inputs_used["sources"] = candidates.sources.path
-    if targets_path is None and (base / "targets.yaml").is_file():
-        targets_path = base / "targets.yaml"
-    if scenario_path is None and not no_selection and (base / "scenario.yaml").is_file():
-        scenario_path = base / "scenario.yaml"
+    with steps(quiet) as step:
+        step("评估 evaluating")
+        find_cjk_fonts()  # no CJK font: stop before any work, with the install hint
+        criteria = load_criteria(shown(criteria_path))
+        candidates = load_table(candidates_path, sources_path)
+        evaluation = evaluate(criteria, candidates)
+        warn(evaluation.warnings)
+        base = Path(criteria.path or criteria_path).parent
+        inputs_used: dict[str, Path] = {"criteria": Path(criteria_path),
+                                        "candidates": Path(candidates_path)}
+        judgments = evaluation.criteria.weighting.options.get("judgments")
+        if evaluation.weights.method in ("ahp", "combined") and isinstance(judgments, str):
+            inputs_used["judgments"] = base / judgments
+        if candidates.sources is not None and candidates.sources.sheet is None:
+            inputs_used["sources"] = candidates.sources.path
+        if targets_path is None and (base / "targets.yaml").is_file():
+            targets_path = base / "targets.yaml"
+        if scenario_path is None and not no_selection and (base / "scenario.yaml").is_file():
+            scenario_path = base / "scenario.yaml"
 
-    analyses: dict[str, Any] = {}
-    parameters: dict[str, Any] = {"lang": ", ".join(dict.fromkeys(langs))}
-    if scenario_path is not None and not no_selection:
-        scenario = load_scenario(shown(scenario_path))
-        inputs_used["scenario"] = Path(scenario_path)
-        if scenario.plan is not None and scenario.plan.path is not None:
-            inputs_used["plan"] = scenario.plan.path
-        standards = scenario.standards
-        if standards is not None and standards.path:
-            inputs_used["standards"] = Path(standards.path)
-        parameters["scenario"] = scenario.name
-        if standards is not None:
-            analyses["screen"] = screen_table(standards, evaluation.candidates.cells,
-                                              [rule.id for rule in scenario.screens])
-        from evalkit.decide.selection import select_towns  # imports the solver
+        analyses: dict[str, Any] = {}
+        parameters: dict[str, Any] = {"lang": ", ".join(dict.fromkeys(langs))}
+        if scenario_path is not None and not no_selection:
+            scenario = load_scenario(shown(scenario_path))
+            inputs_used["scenario"] = Path(scenario_path)
+            if scenario.plan is not None and scenario.plan.path is not None:
+                inputs_used["plan"] = scenario.plan.path
+            standards = scenario.standards
+            if standards is not None and standards.path:
+                inputs_used["standards"] = Path(standards.path)
+            parameters["scenario"] = scenario.name
+            if standards is not None:
+                analyses["screen"] = screen_table(standards, evaluation.candidates.cells,
+                                                  [rule.id for rule in scenario.screens])
+            from evalkit.decide.selection import select_towns  # imports the solver
 
-        analyses["selection"] = select_towns(evaluation, scenario)
-        if scenario.screens and analyses["selection"].excluded:
-            # What the screens alone decide: the same choice without them.
-            from dataclasses import replace
+            step("求解 selecting")
+            analyses["selection"] = select_towns(evaluation, scenario)
+            if scenario.screens and analyses["selection"].excluded:
+                # What the screens alone decide: the same choice without them.
+                from dataclasses import replace
 
-            analyses["unscreened"] = select_towns(evaluation, replace(scenario, screens=()))
-        if not no_robustness:
-            options: dict[str, Any] = {} if samples is None else {"samples": samples}
-            analyses["robustness"] = robustness(evaluation, scenario=scenario, seed=seed,
-                                                **options)
-        from evalkit.decide.decisive import decisive_margin
-        from evalkit.decide.experts import experts_view
+                analyses["unscreened"] = select_towns(evaluation, replace(scenario, screens=()))
+            if not no_robustness:
+                options: dict[str, Any] = {} if samples is None else {"samples": samples}
+                step("稳健性 robustness")
+                analyses["robustness"] = robustness(evaluation, scenario=scenario, seed=seed,
+                                                    **options)
+            from evalkit.decide.decisive import decisive_margin
+            from evalkit.decide.experts import experts_view
 
-        if analyses["selection"].selected:
-            analyses["decisive"] = decisive_margin(evaluation, analyses["selection"], scenario,
-                                                   robustness=analyses.get("robustness"))
-        analyses["experts"] = experts_view(evaluation, scenario)
+            if analyses["selection"].selected:
+                analyses["decisive"] = decisive_margin(evaluation, analyses["selection"], scenario,
+                                                       robustness=analyses.get("robustness"))
+            analyses["experts"] = experts_view(evaluation, scenario)
 
-    if "experts" not in analyses:
-        from evalkit.decide.experts import experts_view
+        if "experts" not in analyses:
+            from evalkit.decide.experts import experts_view
 
-        analyses["experts"] = experts_view(evaluation)
-    kinds = (("summary", "argument", "risk") if "all" in document_kinds
-             else tuple(dict.fromkeys(document_kinds)))
-    if set(kinds) & {"argument", "risk"}:
-        from evalkit.decide.dossier import load_dossier
+            analyses["experts"] = experts_view(evaluation)
+        kinds = (("summary", "argument", "risk") if "all" in document_kinds
+                 else tuple(dict.fromkeys(document_kinds)))
+        if set(kinds) & {"argument", "risk"}:
+            from evalkit.decide.dossier import load_dossier
 
-        folder = dossier_path or base / "dossier"
-        analyses["dossier"] = load_dossier(shown(folder))
-        if folder.is_dir():
-            inputs_used["dossier"] = folder
-    from evalkit.report import build_report, render_reports
+            folder = dossier_path or base / "dossier"
+            analyses["dossier"] = load_dossier(shown(folder))
+            if folder.is_dir():
+                inputs_used["dossier"] = folder
+        from evalkit.report import build_report, render_reports
 
-    built = build_report(evaluation, targets=shown(targets_path) if targets_path else None,
-                         inputs=inputs_used, parameters=parameters, now=_when(time_text),
-                         document_number=document_number, issuer=issuer, **analyses)
-    formats = ("pdf", "docx") if output_format == "both" else (output_format,)
-    run = render_reports(built, langs=tuple(dict.fromkeys(langs)), out=out_dir, towns=towns,
-                         html=html, formats=formats, documents=kinds)
+        step("组装 building the report")
+        built = build_report(evaluation, targets=shown(targets_path) if targets_path else None,
+                             inputs=inputs_used, parameters=parameters, now=_when(time_text),
+                             document_number=document_number, issuer=issuer, **analyses)
+        formats = ("pdf", "docx") if output_format == "both" else (output_format,)
+        run = render_reports(built, langs=tuple(dict.fromkeys(langs)), out=out_dir, towns=towns,
+                             html=html, formats=formats, documents=kinds,
+                             progress=lambda done, total: step(
+                                 f"渲染 rendering documents {done}/{total}"))
     count = len(run.files)
     click.echo(f"Wrote {count} file{'' if count == 1 else 's'} to {shown(run.directory)} "
                f"(rendered in {run.timings['render_wall']:.1f} s)", err=True)

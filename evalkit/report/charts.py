@@ -288,3 +288,22 @@ def used_vs_limit(labels: Sequence[str], used: Sequence[float], limit: Sequence[
         ax.set_axisbelow(True)
         ax.legend(loc="lower right", frameon=False)
         return _svg(fig)
+
+
+def watermark(text: str, *, fonts: CjkFonts) -> str:
+    """The page watermark, its glyphs drawn as outlines: it marks every page without
+    entering the text layer, so searching or copying the report's text never meets it."""
+    with _style(fonts):
+        import matplotlib
+
+        with matplotlib.rc_context({"svg.fonttype": "path"}):
+            fig = _figure_plain(7.5, 0.6)
+            fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=26, fontweight="bold",
+                     color=(190 / 255, 30 / 255, 30 / 255, 0.13))
+            return _svg(fig)
+
+
+def _figure_plain(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))

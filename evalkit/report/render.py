@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -229,7 +229,9 @@ def _fork_context() -> Any:
 def render_reports(report: Report | Evaluation, *, langs: Sequence[str] = ("zh",),
                    out: str | Path = OUT, towns: bool = True, html: bool = False,
                    workers: int = TOWN_WORKERS, formats: Sequence[str] = ("pdf",),
-                   documents: Sequence[str] = ("summary",), **analyses: Any) -> ReportRun:
+                   documents: Sequence[str] = ("summary",),
+                   progress: Callable[[int, int], None] | None = None,
+                   **analyses: Any) -> ReportRun:
     """Render the summary (and each town's report) into a new run directory.
 
     ``report`` is a :class:`Report` or an :class:`Evaluation` (then
@@ -244,7 +246,8 @@ def render_reports(report: Report | Evaluation, *, langs: Sequence[str] = ("zh",
     an editable Word copy beside it (``summary_zh.docx``), from the same HTML.
     ``documents`` are among :data:`~evalkit.report.sections.DOCUMENTS`: the
     summary, the 论证报告 (``argument_zh``) and the 社会稳定风险评估报告
-    (``risk_zh``), the latter two from the report's dossier.
+    (``risk_zh``), the latter two from the report's dossier.  ``progress(done, total)`` is
+    called as each document (with its Word copy) is finished.
     """
     global _SHARED
     require(report, (Report, Evaluation), "report", "pass build_report(...) or an evaluation")
@@ -279,18 +282,26 @@ def render_reports(report: Report | Evaluation, *, langs: Sequence[str] = ("zh",
     try:
         if context is not None and len(planned) > 1:
             _warm_up(report, chosen)
+        tick = progress or (lambda finished, total: None)
+        tick(0, len(planned))
+        done: list[_Rendered] = []
         with _long_lived_objects_frozen():
             if context is None:
-                done = [_render_document(report, d, staging) for d in planned]
+                for d in planned:
+                    done.append(_render_document(report, d, staging))
+                    tick(len(done), len(planned))
             elif len(planned) == 1:
                 with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                     done = [_render_document(report, planned[0], staging, pool)]
+                tick(1, 1)
             else:
                 _SHARED = report
                 try:
                     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                        done = list(pool.map(_worker_job,
-                                             [(d, str(staging)) for d in planned]))
+                        for rendered in pool.map(_worker_job,
+                                                 [(d, str(staging)) for d in planned]):
+                            done.append(rendered)
+                            tick(len(done), len(planned))
                 finally:
                     _SHARED = None
         timings = {file: seconds for r in done for file, seconds in r.seconds.items()}

@@ -161,7 +161,7 @@ def _enumerate_portfolios(towns: SelectionInput, scenario: Scenario) -> _Portfol
         return None
     problem = build_problem(towns, scenario, eligible, scenario.count, scenario.count_mode,
                             False, scenario.as_of or date.today())
-    can_convert = problem.allowed.any(axis=1)
+    can_convert = np.asarray(problem.allowed.any(axis=1), dtype=bool)
     must = {local[t] for t in scenario.must_include if t in local}
     groups = [{local[t] for t in members if t in local} for members in scenario.groups.values()]
     talent = np.asarray(towns.talent_need, dtype=float)[eligible]
@@ -304,7 +304,7 @@ def _phasing_feasible(table: _Portfolios, scenario: Scenario, combo: tuple[int, 
             net = running @ by.T - (retained[towns] @ by.T)[None, :]
             counted = (year >= first)[None, :]
             ok &= ~counted | (net <= support + tol * max(1.0, abs(support)))
-    return ok.any(axis=1)
+    return np.asarray(ok.any(axis=1), dtype=bool)
 
 
 def choose_portfolios(towns: SelectionInput, scenario: Scenario, closeness: np.ndarray, costs: np.ndarray,

@@ -163,7 +163,7 @@ def affordability_rows(p: Problem, best: Solution) -> list[AffordabilityYear]:
         return []
     support = rules.city_support
     years: list[int | None] = list(p.calendar) if p.calendar else [None]
-    first = min((best.years[j] for j in best.chosen if best.years[j] is not None), default=None)
+    first = min((y for j in best.chosen if (y := best.years[j]) is not None), default=None)
     out = []
     for year in years:
         if year is not None and (first is None or year < first):
@@ -182,6 +182,6 @@ def model_check(model: Model, best: Solution) -> str | None:
     values = model.assignment(best.chosen, best.years)
     for key, c in model.flow.items():
         values[c] = best.flows.get(key, 0.0)
-    for key, c in model.reserve.items():
-        values[c] = best.reserve.get(key, 0.0)
+    for src, c in model.reserve.items():
+        values[c] = best.reserve.get(src, 0.0)
     return model.program.violation(values)

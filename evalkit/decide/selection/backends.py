@@ -90,6 +90,11 @@ def run(program: Program, solver: str, time_limit: float | None, tolerances: Tol
     if it still breaks one, :class:`SolverError` is raised rather than a
     wrong plan reported.
     """
+    if program.n_cols == 0:  # nothing to choose (every town excluded): no solver needed
+        empty = np.zeros(0)
+        if program.violation(empty):
+            return Outcome("infeasible")
+        return Outcome("optimal", empty, program.offset, program.offset)
     solve = SOLVERS[solver]
     outcome: Outcome = solve(program, time_limit, tolerances, presolve=True)
     if outcome.values is not None and program.violation(outcome.values):
@@ -118,6 +123,7 @@ def _highs_model(program: Program, *, relax: bool = False) -> Any:
     lp.row_lower_ = np.where(program.sense == LE, -inf, program.rhs)
     lp.row_upper_ = np.where(program.sense == GE, inf, program.rhs)
     matrix = program.matrix.tocsc()
+    matrix.sum_duplicates()
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
@@ -132,7 +138,8 @@ def _highs_model(program: Program, *, relax: bool = False) -> Any:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
-    h.passModel(lp)
+    if h.passModel(lp) == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS refused the model", "try --solver cbc")
     return h
 
 
@@ -239,6 +246,7 @@ def write_mps(program: Program, path: str) -> None:
     out += [f" {kinds[int(s)]} R{i}" for i, s in enumerate(program.sense)]
     out.append("COLUMNS")
     matrix = program.matrix.tocsc()
+    matrix.sum_duplicates()
     cost = sign * program.cost
     order = np.concatenate([np.flatnonzero(program.integer), np.flatnonzero(~program.integer)])
     n_int = program.n_integer

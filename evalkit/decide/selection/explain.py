@@ -41,11 +41,6 @@ def diagnose_infeasible(ctx: Context, forced: Iterable[int] = ()) -> SelectionIn
     forced = sorted(set(forced) - p.must)
     if forced:
         program = program.with_rows(model.town_rows(forced, 0, 1.0, "forced"))
-    if p.denominators is not None:
-        from evalkit.decide.selection.program import GE, Rows
-
-        program = program.with_rows(Rows([(model.xcol[model.xcol >= 0], np.ones(model.n_x))],
-                                         [GE], [1.0], ["at_least_one"]))
     outcome = ctx.run(program)
     relaxations = []
     if outcome.values is not None:

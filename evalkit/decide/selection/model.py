@@ -17,7 +17,7 @@ per town and year instead of one per town, category and source.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -93,7 +93,10 @@ class Model:
         """Read the chosen towns, years and financing from the program's values."""
         p = self.problem
         chosen, years = set(), {}
-        picked = np.argwhere((self.xcol >= 0) & (values[np.maximum(self.xcol, 0)] > 0.5))
+        taken = np.zeros(self.xcol.shape, dtype=bool)
+        allowed = self.xcol >= 0
+        taken[allowed] = values[self.xcol[allowed]] > 0.5  # (no x column at all: none taken)
+        picked = np.argwhere(taken)
         for j, k in picked:
             chosen.add(int(j))
             years[int(j)] = p.years[int(k)]
@@ -134,8 +137,8 @@ def build_model(p: Problem) -> Model:
     names = [""] * n_cols
     for j, k in np.argwhere(xcol >= 0):
         names[xcol[j, k]] = f"x[{p.town(int(j))},{p.years[int(k)]}]"
-    for (cat, src, year), c in flow.items():
-        names[c] = f"F[{cat},{src},{year}]"
+    for (category, src, year), c in flow.items():
+        names[c] = f"F[{category},{src},{year}]"
     for src, c in reserve.items():
         names[c] = f"R[{src}]"
     model = Model(p, build(np.zeros(n_cols), np.zeros(n_cols), upper, integer, Rows([], [], [], []),
@@ -155,6 +158,8 @@ def build_model(p: Problem) -> Model:
         add(model.town_rows([j for j in range(p.n) if (xcol[j] >= 0).sum() > 1], LE, 1.0,
                             "one_year"))
     add(model.town_rows(sorted(p.must), EQ, 1.0, "must_include"))
+    if p.denominators is not None and n_x:  # a ratio (closeness per cost) needs a town
+        add(Rows([(xcol[xcol >= 0], np.ones(n_x))], [GE], [1.0], ["at_least_one"]))
     limit_row = []
     for limit in p.limits:
         limit_row.append(len(rows))
@@ -200,6 +205,13 @@ def elastic(model: Model, limits: Sequence[Limit]) -> tuple[Program, dict[str, t
     loosening (the number of towns gives way only when no amount of money or talent would
     do).  Returns it and each limit's (up, down) slack columns (−1: none)."""
     program = model.program.with_objective(np.zeros(model.program.n_cols), maximize=False)
+    # A flow's bound repeats its source's capacity rows; lifted here so that the slack on
+    # those rows can show how much more a source would need.
+    money = np.array(sorted([*model.flow.values(), *model.reserve.values()]), dtype=np.int64)
+    if money.size:
+        upper = program.upper.copy()
+        upper[money] = np.inf
+        program = replace(program, upper=upper)
     import scipy.sparse as sp
 
     cols: list[tuple[int, float, float]] = []  # (row, coefficient, weight)
@@ -222,9 +234,19 @@ def elastic(model: Model, limits: Sequence[Limit]) -> tuple[Program, dict[str, t
             slots[limit.name] = (up, up + 1)
     if not cols:
         return program, slots
-    block = sp.csr_matrix(([c for _, c, _ in cols], ([r for r, _, _ in cols],
-                                                     list(range(len(cols))))),
-                          shape=(program.n_rows, len(cols)))
+    rows = [r for r, _, _ in cols]
+    where = list(range(len(cols)))
+    values = [c for _, c, _ in cols]
+    # A reserve that is a rate of the total grows as the total is loosened: each 亿元 more to
+    # spend (the total's slack, in spendable money) means rate/(1 − rate) more to hold back.
+    s = model.problem.scenario
+    names = [limit.name for limit in limits]
+    if ("budget.total" in slots and "reserve" in names and s.risk_reserve_amount is None
+            and s.risk_reserve_of != "investment" and 0 < s.risk_reserve_rate < 1):
+        rows.append(model.limit_row[names.index("reserve")])
+        where.append(slots["budget.total"][0] - base)
+        values.append(-s.risk_reserve_rate / (1.0 - s.risk_reserve_rate))
+    block = sp.csr_matrix((values, (rows, where)), shape=(program.n_rows, len(cols)))
     weights = np.array([w for _, _, w in cols])
     program = program.with_columns(weights, np.zeros(len(cols)), np.full(len(cols), np.inf),
                                    np.zeros(len(cols), dtype=bool), block,

@@ -126,7 +126,7 @@ class Problem:
         if s.risk_reserve_amount is not None:
             return s.risk_reserve_amount > 0
         return s.risk_reserve_rate > 0 and (s.risk_reserve_of == "investment"
-                                            or bool(s.total_budget))
+                                            or s.total_budget is not None)
 
     def flow_keys(self) -> list[FlowKey]:
         """Every (category, source, year) a source may pay, in the scenario's order."""
@@ -283,7 +283,9 @@ def build_problem(towns: SelectionInput, scenario: Scenario, eligible: np.ndarra
     if rules is not None and rules.checks_recurring:
         assert towns.revenue is not None and rules.retained_share is not None
         retained = rules.retained_share * towns.revenue[eligible]
-        recurring = (towns.recurring[eligible] if towns.recurring is not None
+        # the scenario says which: a column of the table, or a share of the capital cost
+        recurring = (towns.recurring[eligible] if rules.recurring_column is not None
+                     and towns.recurring is not None
                      else float(rules.recurring_share or 0.0) * total)
     problem = Problem(towns, scenario, eligible, count, mode, years, calendar, allowed, weights,
                       factor, denominators, must, cost, need, spend, talent_by, as_of, refused,
@@ -387,6 +389,9 @@ def _reserve_row(p: Problem) -> Limit:
         return Limit("reserve", "budget.risk_reserve_rate", MONEY, 0.0, ">=",
                      -s.risk_reserve_rate * p.total, reserve=held, elastic=False)
     assert s.total_budget is not None
+    if s.total_budget <= 0:  # nothing to hold yet; the diagnosis loosens the total instead
+        return Limit("reserve", "budget.risk_reserve_rate", MONEY, 0.0, ">=", reserve=held,
+                     elastic=False)
     return Limit("reserve", "budget.risk_reserve_rate", MONEY,
                  s.total_budget * s.risk_reserve_rate, ">=", reserve=held,
                  scale=1.0 / s.total_budget)

@@ -94,6 +94,11 @@ class Program:
         extra = sp.csr_matrix((np.concatenate(data) if data else np.zeros(0),
                                np.concatenate(indices) if indices else np.zeros(0, np.int64),
                                np.array(indptr)), shape=(len(rows.entries), self.n_cols))
+        # A row may name a column twice (a town's cost and its credit): summed here, since
+        # HiGHS 1.12–1.15 accept duplicate entries and can then loop in presolve past the
+        # time limit (1.16 refuses them), and CBC reads an MPS with duplicates differently.
+        extra.sum_duplicates()
+        extra.eliminate_zeros()
         return replace(self, matrix=sp.vstack([self.matrix, extra], format="csr"),
                        sense=np.concatenate([self.sense, np.asarray(rows.sense, dtype=np.int8)]),
                        rhs=np.concatenate([self.rhs, np.asarray(rows.rhs, dtype=float)]),

@@ -152,12 +152,10 @@ def optimise(ctx: Context, *, forced: Iterable[int] = (), cuts: Sequence[Rows] =
     level = float(np.min(weights / costs)) if p.n else 0.0
     scale = max(1.0, math.fsum(np.abs(weights)))
     proven = True
-    at_least_one = Rows([(model.xcol[model.xcol >= 0], np.ones(model.n_x))], [GE], [1.0],
-                        ["at_least_one"])
     incumbent: Solution | None = None
     for _ in range(100):
         objective = model.x_vector(np.outer(weights, p.factor) - level * costs[:, None])
-        outcome = _solve_linear(ctx, objective, forced, [*cuts, at_least_one], main=main)
+        outcome = _solve_linear(ctx, objective, forced, cuts, main=main)
         assert outcome.values is not None
         proven = proven and outcome.status == "optimal"
         found = model.solution(outcome.values, outcome.status, 0.0, None)
@@ -303,7 +301,7 @@ def finance(ctx: Context, best: Solution) -> Solution:
     if not model.flow and not model.reserve:
         return best
     rank = {src.id: r for r, src in enumerate(p.scenario.sources, start=1)}
-    late = {year: t for t, year in enumerate(p.calendar)}
+    late: dict[int | None, int] = {year: t for t, year in enumerate(p.calendar)}
     cost = np.zeros(model.program.n_cols)
     for (_, src, year), c in model.flow.items():
         # listed order first; then a later-listed source (debt last) as late as possible
@@ -385,8 +383,9 @@ def find_ties(ctx: Context, best: Solution, limit: int) -> tuple[list[FoundTie],
             tie.objective = p.value(tie.chosen, tie.years)
             tie.timing = timing_value(ctx, tie)
             is_decided = decided
-            if p.timing is not None and p.timing.rule == "balanced" and best.timing is not None:
-                assert tie.timing is not None
+            if best.timing is not None and tie.timing is not None:
+                # by its own criterion: the first stage may stop at its limit before every
+                # answer the rule leaves undecided is found, and the rest turn up here
                 is_decided = tie.timing > best.timing + ctx.tolerances.band(best.timing)
             found.append(FoundTie(tie, is_decided))
             count += 1

@@ -253,7 +253,7 @@ class View:
         elif provenance.unsourced:
             reason = "partly_unsourced"
         else:
-            return {"watermark": "", "evidence_notice": ""}
+            return {"watermark": "", "watermark_image": "", "evidence_notice": ""}
         coverage = provenance.coverage() if provenance is not None else None
         counts = {"cells": coverage.cells if coverage else 0,
                   "assumed": coverage.assumed if coverage else 0,
@@ -262,7 +262,12 @@ class View:
         mark = t[f"watermark_{reason}"]
         if sample:
             mark = t["watermark_sample"] + " · " + mark
-        return {"watermark": mark, "evidence_notice": t(f"evidence_notice_{reason}", **counts)}
+        from evalkit.report.charts import watermark
+
+        if "_watermark" not in self._built:  # one drawing for every page of the document
+            self._built["_watermark"] = self.chart(watermark, mark, fonts=self.fonts)
+        return {"watermark": mark, "watermark_image": self._built["_watermark"],
+                "evidence_notice": t(f"evidence_notice_{reason}", **counts)}
 
     def style(self) -> Markup:
         """The per-report CSS: the CJK fonts found and the page-number text."""
