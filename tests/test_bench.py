@@ -17,7 +17,7 @@ def test_quick_run_prints_the_rank_figures_and_writes_no_doc(tmp_path: Path) -> 
     doc = ROOT / "docs" / "benchmarks.md"
     before = doc.read_bytes() if doc.exists() else None
     done = subprocess.run([sys.executable, "-m", "bench", "--quick"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "evalkit rank, CSV → JSON, end to end" in done.stdout
     assert "TOPSIS step ÷ bare pymcdm TOPSIS" in done.stdout

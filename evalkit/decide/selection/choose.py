@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -130,6 +132,11 @@ def select(
     _check_years(problem, needs_towns)
 
     ctx = Context(build_model(problem), solver, tolerances, clock)
+    timings: dict[str, float] = {"model": clock.spent()}
+
+    def lap(stage: str) -> None:
+        timings[stage] = clock.spent() - math.fsum(timings.values())
+
     try:
         best = optimise(ctx, main=True)
     except Infeasible:
@@ -140,19 +147,26 @@ def select(
             "still have one)", "allow more time (--time-limit), or try --solver highs",
             column="time_limit",
         ) from None
+    lap("main")
     best = timing_stage(ctx, best)
     if best.timing is None:
         best.timing = timing_value(ctx, best)
+    lap("timing")
     best = finance(ctx, best)
     broken = model_check(ctx.model, best)
     if broken:
         raise SolverError(f"the {solver} solver's answer breaks the model's row {broken}",
                           "try the other solver (--solver highs or --solver cbc)")
+    lap("finance")
     found, complete = find_ties(ctx, best, ties) if ties > 0 else ([], False)
+    lap("ties")
     why, summary = (why_not_chosen(ctx, best, excluded, limit=explain, named=explain_towns)
                     if why_not else ([], None))
+    lap("why_not")
     alts = next_best(ctx, best, alternatives)
-    return _result(problem, ctx, best, found, complete, why, summary, alts, excluded)
+    lap("alternatives")
+    result = _result(problem, ctx, best, found, complete, why, summary, alts, excluded)
+    return replace(result, timings=timings)
 
 
 def _check_years(p: Problem, needs_towns: bool) -> None:

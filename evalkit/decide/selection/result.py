@@ -323,6 +323,9 @@ class SelectionResult:
     affordability: tuple[AffordabilityYear, ...] = ()
     why_not_summary: WhyNotSummary | None = None
     notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    """Wall-clock seconds of each stage (model, main, timing, finance, ties, why_not,
+    alternatives); measurements, so not in the JSON, which the same inputs keep the same."""
 
     @property
     def selected_ids(self) -> tuple[str, ...]:
