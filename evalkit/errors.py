@@ -45,7 +45,9 @@ class InputError(EvalkitError):
 
     ``row`` is the line of a YAML file or the spreadsheet row of a table
     (header = row 1), ``column`` a column name or a key path.  Either may be
-    ``None`` when the problem concerns the whole file.
+    ``None`` when the problem concerns the whole file.  ``details`` are further
+    lines printed after the message (every bad cell of a table, one a line);
+    the message itself stays one line.
     """
 
     what: str
@@ -53,6 +55,7 @@ class InputError(EvalkitError):
     file: str | PathLike[str] | None = None
     row: int | None = None
     column: str | None = None
+    details: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         super().__init__(self.message)

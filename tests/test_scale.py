@@ -121,9 +121,15 @@ def _table(cells: list[object]) -> CandidateTable:
 
 
 def test_first_bad_cell_is_still_the_one_reported() -> None:
-    table = _table(["1", "2", "x", ""])
+    table = _table(["1", "2", "x"])
     with pytest.raises(InputError, match=r"t.csv:4:x: text in a number: 'x' \(town T2\)"):
         table.numeric("x")
+    table = _table(["1", "2", "x", ""])  # every bad cell listed, the first one first
+    with pytest.raises(InputError, match=r"t.csv: 2 bad cells in 1 column") as caught:
+        table.numeric("x")
+    assert caught.value.details == (
+        "t.csv:4:x: 'x' — text in a number (town T2): write a plain number such as 12.5",
+        "t.csv:5:x: (empty) — empty cell (town T3): fill in the value")
 
 
 def test_ranking_does_not_import_matplotlib_or_scipy_but_pymcdm_still_has_them() -> None:

@@ -29,9 +29,16 @@ from evalkit.version import __version__
 class UserError(click.ClickException):
     """A problem the user can act on, reported in one line with its exit code."""
 
-    def __init__(self, message: str, code: int = 2) -> None:
+    def __init__(self, message: str, code: int = 2, details: tuple[str, ...] = ()) -> None:
         super().__init__(visible(message))
         self.exit_code = code  # type: ignore[misc]  # click declares it on the class
+        self.details = details
+
+    def show(self, file: Any = None) -> None:
+        """The one ``Error:`` line, then the error's details (every bad cell), one a line."""
+        super().show(file)
+        for line in self.details:
+            click.echo(visible(line), file=file, err=file is None)
 
 
 COMMAND_MODULES = {"rank": "rank", "report": "report", "robust": "robust", "select": "select",
@@ -60,7 +67,7 @@ class EvalkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            raise UserError(exc.message, exit_code(exc)) from None
+            raise UserError(exc.message, exit_code(exc), exc.details) from None
         except EvalkitError as exc:  # e.g. a solver whose answer failed evalkit's own check
             raise UserError(str(exc), exit_code(exc)) from None
         except click.UsageError as exc:

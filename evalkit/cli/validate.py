@@ -8,7 +8,7 @@ import click
 
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.errors import exit_code
+from evalkit.errors import exit_code, visible
 
 
 @cli.command()
@@ -42,12 +42,14 @@ def validate(criteria_path: Path, candidates_path: Path, sources_path: Path | No
                           scenario=shown(scenario_path) if scenario_path else None,
                           targets=shown(targets_path) if targets_path else None,
                           sources=shown(sources_path) if sources_path else None)
-    if result.candidates is not None:
-        warn(result.candidates.warnings)
-    warn(result.warnings)
+    # the table's own warnings (how it was read, what the import fixed), once each
+    warn(dict.fromkeys((*(result.candidates.warnings if result.candidates is not None else ()),
+                        *result.warnings)))
     if result.problems:
         for problem in result.problems:
             click.echo(f"Error: {problem.message}", err=True)
+            for line in problem.details:
+                click.echo(visible(line), err=True)
         count = len(result.problems)
         if count > 1:
             click.echo(f"{count} problems found.", err=True)

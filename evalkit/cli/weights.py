@@ -65,7 +65,7 @@ def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | Non
     report.update(view.to_dict() if view is not None else {
         "experts": [], "consensus": None, "dissent": [],
         "experts_note": f"the {result.method} weighting uses no experts' judgments"})
-    warn((*matrix.warnings, *result.warnings))
+    warn(dict.fromkeys((*evaluation.candidates.warnings, *matrix.warnings, *result.warnings)))
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(report))
         return

@@ -4,6 +4,22 @@ CSV files may be UTF-8, UTF-8 with a byte-order mark, or GB18030/GBK (the
 default of Chinese Excel); the encoding is detected and reported when it had
 to be guessed.  Cells are kept as text until a column is asked for as numbers,
 so every problem can be reported with its spreadsheet row and column.
+
+The import is forgiving, never silent: each fix is a note in
+:attr:`CandidateTable.warnings`.
+
+- The header is the first row holding the id column (by name or alias, within
+  the first :data:`HEADER_SEARCH` rows); title rows above it are skipped.
+  Note rows (注：…, 说明, 资料来源, 数据来源, Note…) after the last town are
+  skipped; one between the towns is an error.
+- The id and name columns may be headed by a common alias (:data:`ID_ALIASES`,
+  :data:`NAME_ALIASES`), case, spaces and full-width spaces ignored; two
+  columns claiming one role are an error.
+- ``72.4%``, ``72.4％`` and ``7.24‰`` are read by the unit the criteria set
+  gives the column (:class:`ColumnUnit`); a workbook cell formatted as a
+  percentage (stored 0.724, shown 72.4%) is read as the percentage shown.
+- Every bad cell of the columns read is listed in one error (the first
+  :data:`MAX_LISTED`, then a count).
 """
 
 from __future__ import annotations
@@ -13,10 +29,11 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -24,11 +41,12 @@ import pandas as pd
 from evalkit.errors import InputError, invisible, visible
 from evalkit.io.csvfast import PlainTable, TextCells, plain_csv
 from evalkit.io.files import check_input_file
-from evalkit.io.numbers import all_plain, parse_number
+from evalkit.io.numbers import PERMILLE, all_plain, parse_number, parse_percent
 from evalkit.io.sheets import Encoding, csv_rows, decode_text, read_csv_text, read_xlsx_rows
 from evalkit.io.sources import Sources, is_sources_sheet, table_sources
 
-__all__ = ["CandidateTable", "Encoding", "decode_text", "formula_without_value", "load_candidates"]
+__all__ = ["CandidateTable", "ColumnUnit", "Encoding", "decode_text", "formula_without_value",
+           "load_candidates"]
 
 ID_COLUMN = "id"
 NAME_COLUMN = "name"
@@ -42,8 +60,63 @@ MAX_TEXT = 100
 MAX_BYTES = 256 * 2**20
 """Largest candidate file read (a table of 40,000 towns is about 10 MiB)."""
 
+ID_ALIASES = ("编号", "代码", "镇编号")
+"""Headers read as the ``id`` column (case, spaces and full-width spaces ignored)."""
+NAME_ALIASES = ("名称", "镇名", "乡镇", "乡镇名称", "镇")
+"""Headers read as the ``name`` column."""
+HEADER_SEARCH = 20
+"""Rows (not blank) searched for the header; the rows above it must be titles."""
+TITLE_CELLS = 2
+"""Most non-empty cells a title row above the header may hold (a merged title is one)."""
+MAX_LISTED = 50
+"""Bad cells listed one by one in an error; the rest are counted."""
+
+_NOTE = re.compile(r"(注|说明|资料来源|数据来源|notes?\b)", re.IGNORECASE)
+"""The start of a note row's first cell (注：…, 说明：…, 资料来源：…, Note: …)."""
+_NOTE_IN = re.compile(r"\n\s*(?:注|说明|资料来源|数据来源|note)", re.IGNORECASE)
+"""A first cell (one a line) that may start a note row: the test of all rows at once."""
+_SPACES = re.compile(r"\s+")
+
 _NON_FINITE = re.compile(r"[+-]?(inf|infinity|nan|\d*\.?\d+e\+?\d{3,})", re.IGNORECASE)
 """Text that names a non-finite value, or a number too large to hold (1e400)."""
+
+
+@dataclass(frozen=True)
+class ColumnUnit:
+    """What the criteria set says about a raw column: how a cell such as ``72.4%`` reads.
+
+    ``unit`` is the unit of the indicator reading the column directly (``""``
+    when none does: the column only feeds derivations), ``scale`` that
+    indicator's scale (100: the column holds fractions of the percentage);
+    ``reader`` names that indicator, for messages.  ``expects``, when not
+    empty, says why the column is expected in percent points or in numbers
+    above 1 (an indicator in ``%`` reads it as it is, or a ``gap`` compares it
+    with a target above 1): a column whose every value is at most 1 is then
+    probably in fractions, and is warned about.
+    """
+
+    unit: str = ""
+    scale: float = 1.0
+    reader: str = ""
+    expects: str = ""
+
+    @property
+    def kind(self) -> str:
+        """``%``, ``‰``, ``""`` (not known) or ``other``."""
+        unit = self.unit.strip()
+        if unit in ("%", "％", "百分比"):
+            return "%"
+        if unit == PERMILLE:
+            return PERMILLE
+        return "" if not unit else "other"
+
+
+class _Bad(NamedTuple):
+    """One bad cell: the error for it alone, and its line in a list of many."""
+
+    error: InputError
+    line: str
+    order: tuple[int, int]
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +148,15 @@ class CandidateTable:
     _text: TextCells | None = field(default=None, repr=False)
     """Where :attr:`cells` comes from when ``_cells`` is ``None``."""
     _header: tuple[str, ...] = field(default=(), repr=False)
+    notes: tuple[str, ...] = ()
+    """What the import fixed (title and note rows skipped, aliased headers, percentage
+    formats): reported with :attr:`warnings`, never silent."""
+    _excel_percent: frozenset[str] = field(default=frozenset(), repr=False)
+    """Columns holding workbook cells formatted as percentages (read as the percentage shown)."""
+    _later: list[str] = field(default_factory=list, repr=False)
+    """Notes made when a column is read (percent cells, a column in fractions)."""
+    _percent_read: dict[str, str] = field(default_factory=dict, repr=False)
+    """Columns holding percentage cells, and the unit they were read in."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -99,28 +181,26 @@ class CandidateTable:
         """Things the user should know about how the file was read."""
         own = (f"{self.path} was read as {self.encoding}",) \
             if self.encoding is not None and self.encoding.guessed else ()
-        return own + (self.sources.warnings if self.sources is not None else ())
+        return (own + self.notes + tuple(self._later)
+                + (self.sources.warnings if self.sources is not None else ()))
 
     def name_of(self, town_id: str, lang: str = "zh") -> str:
         i = self.ids.index(town_id)
         return self.names[i] if lang == "zh" or not self.names_en[i] else self.names_en[i]
 
-    def numeric(self, column: str, *, signed: bool = False) -> np.ndarray:
-        """One column as floats; every bad cell is an :class:`InputError`.
+    def numeric(self, column: str, *, signed: bool = False,
+                unit: ColumnUnit | None = None) -> np.ndarray:
+        """One column as floats; every bad cell is an :class:`InputError` (all of them
+        listed in one, :meth:`read_columns`).
 
         Negative values are refused unless ``signed`` (a population, a GDP or
-        a rate cannot be below zero).
+        a rate cannot be below zero).  ``unit`` says how a percentage cell
+        reads (:class:`ColumnUnit`; without it, as the column was read before,
+        else in percent points).
         """
-        if column not in self._numeric:
-            self._numeric[column] = self._parse_column(column)
-        values = self._numeric[column]
-        if not signed:
-            negative = np.flatnonzero(values < 0)
-            if negative.size:
-                i = int(negative[0])
-                raise self._cell_error(i, column, f"negative value {values[i]:g}",
-                                       "this statistic cannot be negative; correct the value")
-        return values.copy()
+        self.read_columns((column,), signed=(column,) if signed else (),
+                          units={column: unit} if unit is not None else None)
+        return self._numeric[column].copy()
 
     def numeric_frame(self, columns: Iterable[str], *, signed: Iterable[str] = ()) -> pd.DataFrame:
         """Several columns as a float DataFrame indexed by town id."""
@@ -128,51 +208,193 @@ class CandidateTable:
         data = {c: self.numeric(c, signed=c in signed) for c in columns}
         return pd.DataFrame(data, index=pd.Index(self.ids, name=ID_COLUMN))
 
-    def _parse_column(self, column: str) -> np.ndarray:
-        if column not in self.columns:
-            raise InputError(
-                f"missing column {column!r}",
-                f"add it, or correct the criteria set; the file has: {', '.join(self.columns)}",
-                file=self.path, row=self.header_row, column=column)
+    def read_columns(self, columns: Iterable[str], *, signed: Iterable[str] = (),
+                     units: Mapping[str, ColumnUnit] | None = None) -> None:
+        """Read ``columns`` as numbers, by the criteria set's ``units``; every bad cell of
+        them is listed in one :class:`InputError` (one cell: its own message).
+
+        A missing column is an error of its own, the first one found.  A column
+        expected in percent points whose every value is at most 1 is a warning.
+        """
+        columns = tuple(dict.fromkeys(columns))
+        signed = set(signed)
+        units = units or {}
+        for column in columns:
+            if column not in self.columns:
+                raise InputError(
+                    f"missing column {column!r}",
+                    f"add it, or correct the criteria set; the file has: {', '.join(self.columns)}",
+                    file=self.path, row=self.header_row, column=column)
+        bad: list[_Bad] = []
+        for column in columns:
+            unit = units.get(column)
+            values = self._numeric.get(column)
+            if values is None or (unit is not None and column in self._percent_read
+                                  and self._percent_read[column] != _unit_key(unit)):
+                values = self._parse_column(column, unit, bad)
+            if column not in signed:
+                for i in np.flatnonzero(values < 0).tolist():
+                    bad.append(self._bad(i, column, f"negative value {values[i]:g}",
+                                         "this statistic cannot be negative; correct the value",
+                                         f"{values[i]:g}", "negative value"))
+        if bad:
+            raise _cells_error(self.path, bad)
+        for column in columns:
+            unit = units.get(column)
+            if unit is not None and unit.expects:
+                self._warn_fractions(column, unit)
+
+    def _warn_fractions(self, column: str, unit: ColumnUnit) -> None:
+        values = self._numeric[column]
+        if values.size and np.abs(values).max() <= 1 and values.any():
+            self._note(f"{self.path}: column {column!r}: every value is at most 1, but "
+                       f"{unit.expects} — if the column holds fractions (0.724 for 72.4%), "
+                       "write them as percentages (72.4, or 72.4%)")
+
+    def _note(self, note: str) -> None:
+        if note not in self._later:
+            self._later.append(note)
+
+    def _parse_column(self, column: str, unit: ColumnUnit | None, bad: list[_Bad]) -> np.ndarray:
+        """The column as floats (NaN for a bad cell, each added to ``bad``); kept when no
+        cell was bad."""
         cells = self.cells[column].tolist()
         fast = _parse_plain(cells)
         if fast is not None:
+            self._numeric[column] = fast
             return fast
-        # Something needs care (an empty cell, 1,234, a full-width digit, a bool…):
-        # cell by cell, so that the first bad cell is the one reported.
+        # Something needs care (an empty cell, 1,234, 72.4%, a full-width digit, a bool…):
+        # cell by cell, so that every bad cell is reported.
         out = np.empty(len(self.ids))
+        before = len(bad)
+        example: tuple[str, float] | None = None
         for i, cell in enumerate(cells):
-            out[i] = self._parse_cell(i, column, cell)
+            try:
+                value, percent = self._cell_value(i, column, cell, unit)
+            except _BadCell as problem:
+                bad.append(problem.bad)
+                out[i] = math.nan
+                continue
+            out[i] = value
+            if percent and example is None:
+                example = (str(cell).strip(), value)
+        if len(bad) == before:
+            self._numeric[column] = out
+            if example is not None:
+                self._percent_read[column] = _unit_key(unit)
+                if (unit is None or unit.kind == "") and column not in self._excel_percent:
+                    self._note(f"{self.path}: column {column!r}: values written as percentages "
+                               f"('{example[0]}') read in percent points ({example[1]:g}); the "
+                               "criteria set gives this column no unit")
         return out
 
-    def _parse_cell(self, i: int, column: str, cell: object) -> float:
+    def _parse_cell(self, i: int, column: str, cell: object,
+                    unit: ColumnUnit | None = None) -> float:
+        """A cell's value; a bad cell is its :class:`InputError`."""
+        try:
+            return self._cell_value(i, column, cell, unit)[0]
+        except _BadCell as problem:
+            raise problem.bad.error from None
+
+    def _cell_value(self, i: int, column: str, cell: object,
+                    unit: ColumnUnit | None) -> tuple[float, bool]:
+        """A cell's value, and whether it was written as a percentage."""
         if cell is None or (isinstance(cell, str) and not cell.strip()):
-            formula = (formula_without_value(self.path, self.rows[i], column)
-                       if self.path.suffix.lower() in (".xlsx", ".xlsm") else None)
+            formula = self._formula(self.rows[i], column)
             if formula is not None:
-                raise self._cell_error(i, column, f"a formula with no saved value: {formula!r}",
-                                       "open the workbook in Excel and save it, or paste the "
-                                       "values in place of the formulas")
-            raise self._cell_error(i, column, "empty cell", "fill in the value")
+                raise self._bad_cell(i, column, f"a formula with no saved value: {formula!r}",
+                                     "open the workbook in Excel and save it, or paste the "
+                                     "values in place of the formulas", repr(formula),
+                                     "a formula with no saved value")
+            raise self._bad_cell(i, column, "empty cell", "fill in the value", "(empty)",
+                                 "empty cell")
         if isinstance(cell, int | float) and not isinstance(cell, bool):
             value = float(cell)
         else:
-            parsed = parse_number(str(cell))
+            text = str(cell)
+            parsed = parse_number(text)
             if parsed is None:
-                if _NON_FINITE.fullmatch(str(cell).strip()):
-                    raise self._cell_error(i, column, f"not a finite number: {str(cell)!r}",
-                                           "write a plain number such as 12.5")
-                raise self._cell_error(i, column, f"text in a number: {str(cell)!r}",
-                                       "write a plain number such as 12.5")
+                percent = parse_percent(text)
+                if percent is not None:
+                    return self._percent_value(i, column, text, *percent, unit), True
+                kind = ("not a finite number" if _NON_FINITE.fullmatch(text.strip())
+                        else "text in a number")
+                raise self._bad_cell(i, column, f"{kind}: {text!r}",
+                                     "write a plain number such as 12.5", repr(text), kind)
             value = parsed
         if not math.isfinite(value):
-            raise self._cell_error(i, column, f"not a finite number: {str(cell)!r}",
-                                   "write a plain number such as 12.5")
-        return value
+            raise self._bad_cell(i, column, f"not a finite number: {str(cell)!r}",
+                                 "write a plain number such as 12.5", repr(str(cell)),
+                                 "not a finite number")
+        return value, False
+
+    def _percent_value(self, i: int, column: str, text: str, number: float, sign: str,
+                       unit: ColumnUnit | None) -> float:
+        """A percentage cell in the column's unit: ``%`` and ``‰`` converted (and an
+        indicator's scale undone), percent points when the unit is not known; a column
+        in another unit refuses it."""
+        points = number / 10 if sign == PERMILLE else number
+        kind = unit.kind if unit is not None else ""
+        if kind == "":
+            return points
+        assert unit is not None
+        if kind == "%":
+            return points / unit.scale
+        if kind == PERMILLE:
+            return points * 10 / unit.scale
+        raise self._bad_cell(i, column, f"a percentage in a column in {unit.unit}: {text!r}",
+                             f"{unit.reader} reads this column in {unit.unit}; write the value "
+                             f"in {unit.unit}, without {sign}", repr(text),
+                             f"a percentage, but {unit.reader} reads this column in {unit.unit}")
+
+    def _formula(self, row: int, column: str) -> str | None:
+        """The formula of an empty workbook cell, if it has one (the workbook read once)."""
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return None
+        formulas = self.__dict__.get("_formulas")
+        if formulas is None:
+            formulas = _workbook_formulas(self.path, self.header_row)
+            object.__setattr__(self, "_formulas", formulas)
+        return formulas.get((row, column))
+
+    def _bad(self, i: int, column: str, what: str, hint: str, shown: str, reason: str) -> _Bad:
+        error = self._cell_error(i, column, what, hint)
+        position = self.columns.index(column) if column in self.columns else 0
+        line = f"{self.path}:{self.rows[i]}:{column}: {shown} — {reason} (town {self.ids[i]}): {hint}"
+        return _Bad(error, line, (self.rows[i], position))
+
+    def _bad_cell(self, i: int, column: str, what: str, hint: str, shown: str,
+                  reason: str) -> _BadCell:
+        return _BadCell(self._bad(i, column, what, hint, shown, reason))
 
     def _cell_error(self, i: int, column: str, what: str, hint: str) -> InputError:
         return InputError(f"{what} (town {self.ids[i]})", hint, file=self.path,
                           row=self.rows[i], column=column)
+
+
+class _BadCell(Exception):
+    """A bad cell, raised while a column is read and listed with the others."""
+
+    def __init__(self, bad: _Bad) -> None:
+        super().__init__(bad.line)
+        self.bad = bad
+
+
+def _unit_key(unit: ColumnUnit | None) -> str:
+    return "" if unit is None or unit.kind in ("", "other") else f"{unit.kind}/{unit.scale:g}"
+
+
+def _cells_error(path: Path, bad: list[_Bad]) -> InputError:
+    """One bad cell's own error, or one error listing them all (the first :data:`MAX_LISTED`)."""
+    if len(bad) == 1:
+        return bad[0].error
+    bad = sorted(bad, key=lambda b: b.order)
+    columns = len({b.error.column for b in bad})
+    lines = [b.line for b in bad[:MAX_LISTED]]
+    if len(bad) > MAX_LISTED:
+        lines.append(f"… and {len(bad) - MAX_LISTED} more")
+    return InputError(f"{len(bad)} bad cells in {columns} column{'s' if columns > 1 else ''}",
+                      "correct each cell listed below", file=path, details=tuple(lines))
 
 
 def _parse_plain(cells: list[Any]) -> np.ndarray | None:
@@ -204,13 +426,18 @@ def load_candidates(path: str | Path, *,
     path = Path(path)
     check_input_file(path, "candidate file", MAX_BYTES)
     suffix = path.suffix.lower()
+    percent: set[tuple[int, int]] = set()
     if suffix in (".xlsx", ".xlsm"):
-        read = read_xlsx_rows(path, _table_sheet)
+        read = read_xlsx_rows(path, _table_sheet, percent=percent)
         encoding = None
     elif suffix in (".csv", ".txt", ""):
         text, encoding, dialect = read_csv_text(path)
         plain = plain_csv(text, dialect, TEXT_COLUMNS)
-        if plain is not None:  # the same cells as the csv path, read in C
+        if (plain is not None and ID_COLUMN in plain.header and NAME_COLUMN in plain.header
+                and None not in plain.texts[ID_COLUMN] and None not in plain.texts[NAME_COLUMN]):
+            # the same cells as the csv path, read in C.  Title rows and aliased headers
+            # (the header is not the first row, or not named id and name) and note rows
+            # (a row without id or name) are the csv path's, which finds them.
             return _with_sources(_build_plain(path, plain, encoding), sources)
         read = csv_rows(text, dialect, path)
         del text
@@ -224,7 +451,8 @@ def load_candidates(path: str | Path, *,
                              file=path)
         raise InputError("the file is empty", "add a header row and one row per town",
                          file=path)
-    return _with_sources(_build(path, header, header_row, body, rows, encoding), sources)
+    return _with_sources(_build(path, header, header_row, body, rows, encoding, percent),
+                         sources)
 
 
 def _with_sources(table: CandidateTable,
@@ -257,40 +485,56 @@ def _table_sheet(workbook: Any, path: Path) -> Any:
     return tables[0]
 
 
-def formula_without_value(path: Path, row: int, column: str) -> str | None:
+def formula_without_value(path: Path, row: int, column: str,
+                          header_row: int | None = None) -> str | None:
     """The formula of a workbook cell that has no saved value, if it has one.
 
     A workbook written by a program other than Excel (or never saved by it)
     may hold formulas without their results; read for values only, such a
-    cell is empty.
+    cell is empty.  The header is the row ``header_row`` (default: the first
+    row that is not blank); the id and name columns may be headed by an alias.
     """
+    return _workbook_formulas(path, header_row).get((row, column))
+
+
+def _workbook_formulas(path: Path, header_row: int | None) -> dict[tuple[int, str], str]:
+    """Every formula of the table's sheet, by ``(row, column)``; empty if it cannot be read."""
     from openpyxl import load_workbook
 
+    found: dict[tuple[int, str], str] = {}
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception:
-        return None
+        return found
     try:
         sheet = _table_sheet(workbook, path)
         header: list[str] | None = None
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if header is None and any(c is not None and str(c).strip() for c in cells):
-                header = ["" if c is None else str(c).strip() for c in cells]
-            if number == row and header is not None and column in header:
-                index = header.index(column)
-                value = cells[index] if index < len(cells) else None
-                return value if isinstance(value, str) and value.startswith("=") else None
+            if header is None:
+                blank = not any(c is not None and str(c).strip() for c in cells)
+                if (header_row is None and not blank) or number == header_row:
+                    header = [_ROLES.get(_role_key(name), name) for name in
+                              ("" if c is None else str(c).strip() for c in cells)]
+                continue
+            for name, value in zip(header, cells, strict=False):
+                if isinstance(value, str) and value.startswith("="):
+                    found[(number, name)] = value
     except Exception:
-        return None
+        return found
     finally:
         workbook.close()
-    return None
+    return found
 
 
 def _build(path: Path, header: list[str], header_row: int, body: list[list[object]],
-           rows: list[int], encoding: Encoding | None) -> CandidateTable:
-    """The table from its header and its body rows as read."""
-    _check_header(path, header, header_row)
+           rows: list[int], encoding: Encoding | None,
+           percent: set[tuple[int, int]] | None = None) -> CandidateTable:
+    """The table from its first row and the rows after it as read (blank rows left out):
+    the header found, title and note rows skipped, aliases and percentage formats read."""
+    header, header_row, body, rows, notes = _layout(path, header, header_row, body, rows)
+    notes += _check_header(path, header, header_row)
+    excel_percent, percent_notes = _percent_cells(path, header, body, rows, percent or set())
+    notes += percent_notes
     cells = _cells(path, header, body, rows)
     if len(cells) > MAX_TOWNS:
         raise InputError(f"the table has {len(cells):,} towns, more than {MAX_TOWNS:,}",
@@ -300,13 +544,14 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
                                   cells[NAME_EN_COLUMN].tolist() if NAME_EN_COLUMN in cells else None)
     cells.index = pd.Index(ids, name=ID_COLUMN)
     return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(rows), cells,
-                          encoding, header_row)
+                          encoding, header_row, notes=tuple(notes),
+                          _excel_percent=frozenset(excel_percent))
 
 
 def _build_plain(path: Path, plain: PlainTable, encoding: Encoding | None) -> CandidateTable:
     """The table from what the fast reader read: the same checks, in the same order, as
     :func:`_build`; the cells' text is read when first asked for."""
-    _check_header(path, plain.header, plain.header_row)
+    notes = _check_header(path, plain.header, plain.header_row)
     if len(plain.rows) > MAX_TOWNS:
         raise InputError(f"the table has {len(plain.rows):,} towns, more than {MAX_TOWNS:,}",
                          "split the table, or evaluate a shortlist", file=path)
@@ -314,12 +559,26 @@ def _build_plain(path: Path, plain: PlainTable, encoding: Encoding | None) -> Ca
                                   plain.texts.get(NAME_EN_COLUMN))
     return CandidateTable(path, tuple(ids), tuple(names), tuple(names_en), tuple(plain.rows), None,
                           encoding, plain.header_row, _numeric=dict(plain.numbers),
-                          _text=plain.cells, _header=tuple(plain.header))
+                          _text=plain.cells, _header=tuple(plain.header), notes=tuple(notes))
 
 
-def _check_header(path: Path, header: list[str], header_row: int) -> None:
-    """Every column named once (empty names at the end are dropped from ``header``), and
-    the ``id`` and ``name`` columns there."""
+def _role_key(name: str) -> str:
+    """A header as compared with the aliases: NFC, no spaces of any width, case folded."""
+    return _SPACES.sub("", unicodedata.normalize("NFC", name)).casefold()
+
+
+_ROLES = {_role_key(alias): role for role, aliases in ((ID_COLUMN, (ID_COLUMN, *ID_ALIASES)),
+                                                       (NAME_COLUMN, (NAME_COLUMN, *NAME_ALIASES)))
+          for alias in aliases}
+"""Each alias (as :func:`_role_key` gives it) and the column it heads."""
+
+
+def _check_header(path: Path, header: list[str], header_row: int) -> list[str]:
+    """Every column named once (empty names at the end are dropped from ``header``), the
+    id and name columns found by name or alias (renamed in ``header``), and there.
+
+    The notes returned say which headers were read as ``id`` or ``name``.
+    """
     while header and not header[-1]:
         header.pop()
     for index, name in enumerate(header):
@@ -329,11 +588,137 @@ def _check_header(path: Path, header: list[str], header_row: int) -> None:
         if name in header[:index]:
             raise InputError(f"column {name!r} appears twice", "rename or remove one of them",
                              file=path, row=header_row, column=name)
+    notes: list[str] = []
+    claimed: dict[str, str] = {}
+    for index, name in enumerate(header):
+        role = _ROLES.get(_role_key(name))
+        if role is None:
+            continue
+        if role in claimed:
+            raise InputError(f"columns {claimed[role]!r} and {name!r} are both the {role} column",
+                             f"keep one of them as {role!r} and rename the other",
+                             file=path, row=header_row, column=name)
+        claimed[role] = name
+        if name != role:
+            header[index] = role
+            notes.append(f"{path}: column {name!r} read as the {role} column")
     for required in (ID_COLUMN, NAME_COLUMN):
         if required not in header:
             raise InputError(f"missing column {required!r}",
                              f"add an {required!r} column; the file has: {', '.join(header)}",
                              file=path, row=header_row, column=required)
+    return notes
+
+
+def _filled(values: list[object]) -> list[str]:
+    """The non-empty cells of a row, as text."""
+    return [text for text in (_text(v) for v in values) if text]
+
+
+def _is_note(values: list[object]) -> str | None:
+    """The text of a note row (注：…, 说明, 资料来源, Note…: at most :data:`TITLE_CELLS`
+    cells, the first one starting so), else ``None``."""
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str) or not _NOTE.match(value.lstrip()):
+            return None  # the common case, one test a row
+        return _text(value) if len(_filled(values)) <= TITLE_CELLS else None
+    return None
+
+
+def _shorten(text: str, most: int = 30) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def _layout(path: Path, first: list[str], first_row: int, body: list[list[object]],
+            rows: list[int]) -> tuple[list[str], int, list[list[object]], list[int], list[str]]:
+    """The header, its row, the towns' rows and their numbers, with the notes saying which
+    title rows (above the header) and note rows (after the last town) were skipped.
+
+    The header is the first row holding the id column by name or alias, among the
+    first :data:`HEADER_SEARCH` rows; when none does, the first row (whose missing
+    id column is then reported).  A row above the header with more than
+    :data:`TITLE_CELLS` cells, or a note row between towns, is an error.
+    """
+    lines: list[list[object]] = [cast(list[object], first), *body[:HEADER_SEARCH - 1]]
+    found = next((k for k, line in enumerate(lines)
+                  if any(_ROLES.get(_role_key(_text(v))) == ID_COLUMN for v in line)), 0)
+    notes: list[str] = []
+    if found:
+        numbers = [first_row, *rows[:found - 1]]
+        header_row = rows[found - 1]
+        for number, line in zip(numbers, lines[:found], strict=True):
+            filled = _filled(line)
+            if len(filled) > TITLE_CELLS:
+                raise InputError(f"row {number} above the header (row {header_row}) holds "
+                                 f"{len(filled)} cells, not a title",
+                                 "only a title may stand above the header row: delete the row, "
+                                 "or move it below the table as a note (注：…)",
+                                 file=path, row=number)
+            notes.append(f"{path}: row {number} is a title row "
+                         f"('{_shorten(' '.join(filled))}'), skipped")
+        first = [_text(v) for v in lines[found]]
+        body, rows = body[found:], rows[found:]
+    else:
+        header_row = first_row
+    if not _may_hold_notes(body):
+        return first, header_row, body, rows, notes
+    end = len(body)
+    while end and _is_note(body[end - 1]) is not None:
+        end -= 1
+    if end < len(body):
+        for number, line in zip(rows[end:], body[end:], strict=True):
+            notes.append(f"{path}: row {number} is a note ('{_shorten(_is_note(line) or '')}'), "
+                         "skipped")
+        body, rows = body[:end], rows[:end]
+    for number, line in zip(rows, body, strict=True):
+        note = _is_note(line)
+        if note is not None:
+            raise InputError(f"row {number} is a note ('{_shorten(note)}') between the towns",
+                             "move notes below the last town, or delete the row",
+                             file=path, row=number)
+    return first, header_row, body, rows, notes
+
+
+def _may_hold_notes(body: list[list[object]]) -> bool:
+    """False when no row can be a note: every first cell is text, none blank and none
+    starting as a note does (one C-speed test for all rows, as a CSV table's are)."""
+    try:
+        firsts = cast(list[str], [line[0] for line in body])
+        joined = "\n".join(firsts)
+        if not firsts or min(map(len, map(str.strip, firsts))) == 0:
+            return True  # a blank first cell: the row is looked at more closely
+    except (IndexError, TypeError):  # an empty row, or a number from a workbook
+        return True
+    return _NOTE_IN.search("\n" + joined) is not None
+
+
+def _percent_cells(path: Path, header: list[str], body: list[list[object]], rows: list[int],
+                   percent: set[tuple[int, int]]) -> tuple[set[str], list[str]]:
+    """Workbook cells formatted as percentages (stored 0.724, shown 72.4%) written as the
+    percentage shown (``"72.4%"``, read by the column's unit), each column reported once."""
+    if not percent:
+        return set(), []
+    index = {number: k for k, number in enumerate(rows)}
+    columns: dict[str, tuple[int, float, str]] = {}
+    for number, j in sorted(percent):
+        k = index.get(number)
+        if k is None or j >= len(header) or header[j] in TEXT_COLUMNS or j >= len(body[k]):
+            continue
+        value = body[k][j]
+        if not isinstance(value, int | float) or isinstance(value, bool) \
+                or not math.isfinite(value):
+            continue
+        shown = format(Decimal(repr(float(value))).scaleb(2).normalize(), "f")
+        body[k][j] = f"{shown}%"
+        count, stored, example = columns.get(header[j], (0, float(value), shown))
+        columns[header[j]] = (count + 1, stored, example)
+    notes = [f"{path}: column {name!r}: {count} cell{'s' if count > 1 else ''} formatted as "
+             f"percentages in Excel (stored {stored:g}, shown {example}%) read as the "
+             f"percentage shown, not as {stored:g}"
+             for name, (count, stored, example) in columns.items()]
+    return set(columns), notes
 
 
 def _towns(path: Path, rows: list[int], id_cells: list[Any], name_cells: list[Any],

@@ -38,6 +38,35 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+_PERCENT = re.compile(r"(.*?)\s*([%％‰])", re.DOTALL)
+PERMILLE = "‰"
+
+
+def parse_percent(text: str) -> tuple[float, str] | None:
+    """A cell such as ``72.4%`` (or ``72.4％``, ``7.24‰``): its number and its sign
+    (``%`` or ``‰``; ``％`` is read as ``%``), else ``None``.
+
+    The number follows the grammar above; the sign must be the text's last
+    character (spaces around are ignored).
+    """
+    match = _PERCENT.fullmatch(text.strip())
+    if match is None:
+        return None
+    number = parse_number(match.group(1))
+    if number is None:
+        return None
+    return number, PERMILLE if match.group(2) == PERMILLE else "%"
+
+
+def percent_points(text: str) -> float | None:
+    """A percentage cell as percent points (``72.4%`` → 72.4, ``7.24‰`` → 0.724), else ``None``."""
+    parsed = parse_percent(text)
+    if parsed is None:
+        return None
+    number, sign = parsed
+    return number / 10 if sign == PERMILLE else number
+
+
 def as_number(value: Any) -> float | None:
     """A YAML value as a finite number: an int, a float or text in the grammar; else ``None``."""
     if isinstance(value, bool) or value is None:
@@ -77,7 +106,8 @@ def cells_as_numbers(cells: Any) -> Any:
     """A column of table cells as floats by the one grammar (NaN where a cell is not a number).
 
     The readers of the standards screen use it, so that a cell means the same
-    number there as in the decision matrix (``1,234`` is 1234 everywhere).
+    number there as in the decision matrix (``1,234`` is 1234 everywhere; a
+    percentage such as ``72.4%`` is read in percent points, 72.4).
     """
     import numpy as np
 
@@ -87,5 +117,7 @@ def cells_as_numbers(cells: Any) -> Any:
             out[i] = float(cell)
         else:
             number = as_number(cell)
+            if number is None and isinstance(cell, str):
+                number = percent_points(cell)  # 72.4% is 72.4 here, as in the decision matrix
             out[i] = number if number is not None else np.nan
     return out

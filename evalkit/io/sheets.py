@@ -101,12 +101,17 @@ def csv_rows(text: str, dialect: Any, path: Path) -> Rows:
     return header, header_row, body, rows
 
 
-def read_xlsx_rows(path: Path, choose: Callable[[Any, Path], Any]) -> Rows | None:
+def read_xlsx_rows(path: Path, choose: Callable[[Any, Path], Any], *,
+                   percent: set[tuple[int, int]] | None = None) -> Rows | None:
     """The rows of the sheet ``choose(workbook, path)`` picks; ``None`` if it picks none.
 
     The workbook is opened read-only for its saved values; a damaged or
     hostile file (entity expansion, a zip that is not a workbook) is one
     :class:`InputError`, whatever openpyxl raised.
+
+    ``percent``, when given, receives ``(row, index)`` of every number cell whose
+    number format shows it as a percentage (stored 0.724, shown 72.4%): read for
+    its value alone, such a cell would be a hundred times too small.
     """
     from openpyxl import load_workbook
 
@@ -134,7 +139,7 @@ def read_xlsx_rows(path: Path, choose: Callable[[Any, Path], Any]) -> Rows | Non
         # The used range comes from the cells read, not from the sheet's declared
         # dimension: one stray cell at XFD1048576 must not mean a million rows of 16,384.
         sheet.reset_dimensions()
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(_values(sheet, percent), start=1):
             if header is None:
                 if not any(c is not None and str(c).strip() for c in row):
                     continue
@@ -154,6 +159,21 @@ def read_xlsx_rows(path: Path, choose: Callable[[Any, Path], Any]) -> Rows | Non
     finally:
         workbook.close()
     return header, header_row, body, rows
+
+
+def _values(sheet: Any, percent: set[tuple[int, int]] | None) -> Any:
+    """The sheet's rows of values; with ``percent``, the number cells formatted as
+    percentages are noted there as well (their cells, not only values, are read)."""
+    if percent is None:
+        yield from sheet.iter_rows(values_only=True)
+        return
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        values = tuple(getattr(cell, "value", None) for cell in cells)
+        for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            if (isinstance(value, int | float) and not isinstance(value, bool)
+                    and "%" in str(getattr(cell, "number_format", None) or "")):
+                percent.add((number, index))
+        yield values
 
 
 def has_chart_sheets(path: Path) -> bool:
