@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from evalkit.decide.selection.model import Model
-from evalkit.decide.selection.problem import Limit, Problem, Solution
+from evalkit.decide.selection.problem import FlowKey, Limit, Problem, Solution
 from evalkit.decide.selection.result import (
     AffordabilityYear,
     CategoryFinancing,
@@ -65,9 +65,18 @@ def constraint_rows(p: Problem, best: Solution) -> list[ConstraintUse]:
 
 def _used(limit: Limit, p: Problem, best: Solution) -> float:
     used = _x_sum(limit.x, p, best)
-    used += math.fsum(best.flows.get(k, 0.0) * c for k, c in limit.flows.items())
+    used += math.fsum(flow_sum(best.flows, k) * c for k, c in limit.flows.items())
     used += math.fsum(best.reserve.get(k, 0.0) * c for k, c in limit.reserve.items())
     return used
+
+
+def flow_sum(flows: Mapping[FlowKey, float], key: FlowKey) -> float:
+    """A flow of the model in the financing (year None: the whole calendar's, which
+    :func:`~.solve.finance` pays year by year)."""
+    cat, src, year = key
+    if year is not None or key in flows:
+        return flows.get(key, 0.0)
+    return math.fsum(v for (c, s, _), v in flows.items() if c == cat and s == src)
 
 
 def town_spending(p: Problem, best: Solution) -> dict[tuple[int, int, int | None], float]:
@@ -181,7 +190,7 @@ def model_check(model: Model, best: Solution) -> str | None:
     """The answer as read back, checked against every row of the model (None: all hold)."""
     values = model.assignment(best.chosen, best.years)
     for key, c in model.flow.items():
-        values[c] = best.flows.get(key, 0.0)
+        values[c] = flow_sum(best.flows, key)
     for src, c in model.reserve.items():
         values[c] = best.reserve.get(src, 0.0)
     return model.program.violation(values)

@@ -11,11 +11,22 @@ Financing is modelled per category and year, not per town: the towns'
 spending in a category and year is one demand, and a source's share of it is
 the same for each town in it (:mod:`.accounts` splits it).  That is exact —
 any split of the totals pays every town — and keeps the model at one column
-per town and year instead of one per town, category and source.
+per town and year instead of one per town, category and source.  Unless a
+source has annual capacities, one demand per category over the whole
+calendar is the same condition (each year's share of the totals pays that
+year): the model then has one balance row per category, and the financing
+year by year is computed with the answer fixed
+(:func:`evalkit.decide.selection.solve.finance`).
+
+Gale's supply–demand condition is added below the rest as rows over *x*
+alone (:func:`gale_rows`): implied by the balance rows, the capacities, the
+reserve and the debt limit, but a solver can cut with a knapsack row over 0-1
+columns and cannot see one through the flows.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -37,6 +48,7 @@ class Model:
     flow: dict[FlowKey, int]
     reserve: dict[str, int]
     limit_row: tuple[int, ...]  # the program row of each limit
+    implied: int = 0  # the last rows, implied by the others (Gale's condition)
 
     @property
     def n_x(self) -> int:
@@ -165,10 +177,10 @@ def build_model(p: Problem) -> Model:
         limit_row.append(len(rows))
         add(Rows([limit_entries(model, limit)], [SENSES[limit.sense]], [limit.bound],
                  [limit.name]))
+    per_year = p.per_year_flows
     for cat_index, cat in enumerate(s.categories):
-        for t, year in enumerate(p.calendar or (None,)):
-            demand = (p.spend[:, cat_index, :, t] if p.calendar
-                      else p.cost[:, cat_index][:, None])
+        for t, year in enumerate(p.calendar if per_year else (None,)):
+            demand = category_demand(p, cat_index, t if per_year else None)
             cols, coefs = model.x_entries(demand)
             paid = [c for (k, _, y), c in flow.items() if k == cat.id and y == year]
             if not s.sources or not cols.size:
@@ -176,8 +188,83 @@ def build_model(p: Problem) -> Model:
             add(Rows([(np.concatenate([cols, np.array(paid, dtype=np.int64)]),
                        np.concatenate([-coefs, np.ones(len(paid))]))], [EQ], [0.0],
                      [f"finance.{cat.id}" + (f".{year}" if year is not None else "")]))
+    gale = gale_rows(model)
+    add(gale)
     program = model.program.with_rows(Rows(rows, sense, rhs, labels))
-    return Model(p, program, xcol, flow, reserve, tuple(limit_row))
+    return Model(p, program, xcol, flow, reserve, tuple(limit_row), len(gale.entries))
+
+
+def category_demand(p: Problem, k: int, t: int | None) -> np.ndarray:
+    """亿元 of category *k* each town spends (towns × conversion years): in budget year *t*,
+    or over the whole calendar (``t`` None)."""
+    if not p.calendar:
+        return p.cost[:, k][:, None]
+    if t is None:
+        return p.spend[:, k, :, :].sum(axis=2)
+    return p.spend[:, k, :, t]
+
+
+def gale_rows(model: Model) -> Rows:
+    """Gale's supply–demand condition as rows over x alone: for every set *Q* of categories
+    (with the reserve, when one is held), Q's spending over the calendar is at most what the
+    sources that may pay Q can give it — their capacities, the debt sources' together at most
+    the debt limit plus what they may hold of the reserve.  Implied by the financing rows
+    and the limits; stated because a solver can cut with rows over the 0-1 columns."""
+    p = model.problem
+    s = p.scenario
+    if not s.sources or not s.categories or not model.n_x:
+        return Rows([], [], [], [])
+    cats = [c.id for c in s.categories]
+    reserve = p.reserve_applies()
+    holders = set(s.reserve_holders()) if reserve else set()
+    rules = s.affordability
+    debt = (set(rules.debt_sources) if rules is not None and rules.debt_sources
+            and rules.debt_limit is not None else set())
+    fixed = 0.0
+    rate = 0.0
+    if reserve:
+        if s.risk_reserve_amount is not None:
+            fixed = s.risk_reserve_amount
+        elif s.risk_reserve_of == "investment":
+            rate = s.risk_reserve_rate
+        elif s.total_budget is not None and s.total_budget > 0:
+            fixed = s.total_budget * s.risk_reserve_rate
+    demand = [category_demand(p, k, None) for k in range(len(cats))]
+    nodes = list(range(len(cats))) + ([len(cats)] if reserve else [])
+    found: list[tuple[frozenset[int], float]] = []
+    for size in range(1, len(nodes) + 1):
+        for group in itertools.combinations(nodes, size):
+            with_reserve = len(cats) in group
+            members = [g for g in group if g < len(cats)]
+            paying = [src for src in s.sources
+                      if any(cats[g] in src.funds for g in members)
+                      or (with_reserve and src.id in holders)]
+            supply = sum(src.capacity for src in paying if src.id not in debt)
+            from_debt = sum(src.capacity for src in paying if src.id in debt)
+            if debt and rules is not None and rules.debt_limit is not None:
+                held = sum(src.capacity for src in paying
+                           if src.id in debt and with_reserve and src.id in holders)
+                from_debt = min(from_debt, max(0.0, rules.debt_limit) + held)
+            found.append((frozenset(group), supply + from_debt - (fixed if with_reserve else 0.0)))
+    # With spending ≥ 0, the row of a larger set with no more supply implies the smaller
+    # set's (a category paid only by sources that pay the set already): left out.
+    if all(float(d.min(initial=0.0)) >= 0 for d in demand):
+        found = [(nodes_in, bound) for nodes_in, bound in found
+                 if not any(other > nodes_in and other_bound <= bound
+                            for other, other_bound in found)]
+    entries, rhs, names = [], [], []
+    for nodes_in, bound in found:
+        coef = np.zeros(model.xcol.shape)
+        for g in sorted(nodes_in):
+            if g < len(cats):
+                coef = coef + demand[g]
+        if len(cats) in nodes_in and rate:
+            coef = coef + rate * p.total[:, None]
+        entries.append(model.x_entries(coef))
+        rhs.append(bound)
+        names.append("gale." + "+".join([cats[g] for g in sorted(nodes_in) if g < len(cats)]
+                                        + (["reserve"] if len(cats) in nodes_in else [])))
+    return Rows(entries, [LE] * len(entries), rhs, names)
 
 
 def limit_entries(model: Model, limit: Limit) -> tuple[np.ndarray, np.ndarray]:
@@ -205,6 +292,10 @@ def elastic(model: Model, limits: Sequence[Limit]) -> tuple[Program, dict[str, t
     loosening (the number of towns gives way only when no amount of money or talent would
     do).  Returns it and each limit's (up, down) slack columns (−1: none)."""
     program = model.program.with_objective(np.zeros(model.program.n_cols), maximize=False)
+    if model.implied:  # Gale's rows would not loosen with the limits: left out here
+        keep = program.n_rows - model.implied
+        program = replace(program, matrix=program.matrix[:keep], sense=program.sense[:keep],
+                          rhs=program.rhs[:keep], names=program.names[:keep])
     # A flow's bound repeats its source's capacity rows; lifted here so that the slack on
     # those rows can show how much more a source would need.
     money = np.array(sorted([*model.flow.values(), *model.reserve.values()]), dtype=np.int64)

@@ -128,10 +128,21 @@ class Problem:
         return s.risk_reserve_rate > 0 and (s.risk_reserve_of == "investment"
                                             or s.total_budget is not None)
 
-    def flow_keys(self) -> list[FlowKey]:
-        """Every (category, source, year) a source may pay, in the scenario's order."""
+    @property
+    def per_year_flows(self) -> bool:
+        """Must the model pay each budget year's spending separately?  Only when a source
+        has an annual capacity: otherwise paying each category's spending over the whole
+        calendar is the same condition (a year's share of each total pays that year), and
+        the year-by-year financing is computed once the answer is known
+        (:func:`evalkit.decide.selection.solve.finance`)."""
+        return bool(self.calendar) and any(src.annual for src in self.scenario.sources)
+
+    def flow_keys(self, per_year: bool | None = None) -> list[FlowKey]:
+        """Every (category, source, year) a source may pay, in the scenario's order (year
+        None: the whole calendar's, unless ``per_year``; default :attr:`per_year_flows`)."""
         s = self.scenario
-        years: Sequence[int | None] = self.calendar or (None,)
+        by_year = self.per_year_flows if per_year is None else per_year
+        years: Sequence[int | None] = (self.calendar if by_year and self.calendar else (None,))
         return [(cat.id, src.id, t) for cat in s.categories for src in s.sources
                 if cat.id in src.funds for t in years]
 

@@ -90,12 +90,16 @@ def relax(program: Program, time_limit: float | None) -> Bounds | str:
 
 def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolerances,
                remaining: Callable[[], float | None], *, base: float | None = None,
-               keep: np.ndarray | None = None, band: bool = True) -> tuple[Outcome, Core]:
+               keep: np.ndarray | None = None, band: bool = True,
+               years: np.ndarray | None = None) -> tuple[Outcome, Core]:
     """Solve ``program`` (maximising) with the columns outside a core fixed; see the module.
 
     ``base`` is a valid bound for this program when it differs from ``bounds.value`` (a town
     forced in); ``keep`` marks columns never to fix.  ``band``: fixings must hold for every
-    answer within the tie band of the optimum (else only for better answers).
+    answer within the tie band of the optimum (else only for better answers).  ``years``
+    (each town's column per conversion year): the core is solved without a town's
+    dominated years (only its best value and one answer are needed; the fixings are checked
+    against that value, which is the core's own).
     """
     assert program.maximize
     top = bounds.value if base is None else base
@@ -111,9 +115,12 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
     while True:
         fixed = ~core
         if fixed.sum() == 0:
-            outcome = run(program, solver, remaining(), tolerances)
+            whole = program if years is None else _open_years(years, program, None)
+            outcome = run(whole, solver, remaining(), tolerances)
             return outcome, Core(fixed, bounds.prefer, -np.inf)
         restricted, free = program.restricted(fixed, bounds.prefer)
+        if years is not None:
+            restricted = _open_years(years, restricted, free)
         outcome = run(restricted, solver, remaining(), tolerances)
         if outcome.status == "infeasible":
             grow = np.flatnonzero(fixed)[np.argsort(bounds.cost[fixed], kind="stable")]
@@ -137,6 +144,18 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
         return (Outcome(outcome.status, full, value, bound, outcome.seconds,
                         f"{int(fixed.sum()):,} of {int(integer.sum()):,} 0-1 columns fixed by "
                         "reduced cost"), Core(fixed, bounds.prefer, limit))
+
+
+def _open_years(years: np.ndarray, program: Program, free: np.ndarray | None) -> Program:
+    """``program`` (the columns ``free`` of the model's, None: all) without dominated years."""
+    from evalkit.decide.selection.solve import without_dominated_years
+
+    if free is not None:
+        position = np.full(int(years.max(initial=-1)) + 1, -1, dtype=np.int64)
+        inside = free[free < len(position)]
+        position[inside] = np.flatnonzero(free < len(position))
+        years = np.where(years >= 0, position[np.maximum(years, 0)], -1)
+    return without_dominated_years(years, program)
 
 
 def with_core(program: Program, core: Core, solver: str, tolerances: Tolerances,

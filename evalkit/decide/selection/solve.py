@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from evalkit.decide.selection.backends import Outcome, Tolerances, run
 from evalkit.decide.selection.model import Model
 from evalkit.decide.selection.problem import Solution
-from evalkit.decide.selection.program import GE, LE, Program, Rows
+from evalkit.decide.selection.program import EQ, GE, LE, Program, Rows, build
 from evalkit.decide.selection.reduce import CORE_MIN, Bounds, Core, relax, solve_core, with_core
 
 
@@ -101,6 +101,8 @@ def _solve_linear(ctx: Context, objective: np.ndarray, forced: Iterable[int] = (
     forced = list(forced)
     program = _program(ctx, objective, forced, cuts)
     if not ctx.large:
+        if main:  # the best value only: a town's dominated years need not be tried
+            return _checked(ctx.run(without_dominated_years(ctx.model.xcol, program)))
         return _checked(ctx.run(program))
     if main or ctx.bounds is None:
         found = relax(program, ctx.clock.remaining())
@@ -110,7 +112,7 @@ def _solve_linear(ctx: Context, objective: np.ndarray, forced: Iterable[int] = (
             return _checked(ctx.run(program))  # LP stopped: solve whole
         bounds = found
         outcome, core = solve_core(program, bounds, ctx.solver, ctx.tolerances,
-                                   ctx.clock.remaining)
+                                   ctx.clock.remaining, years=ctx.model.xcol if main else None)
         if main:
             ctx.bounds, ctx.core = bounds, core
             if outcome.detail:
@@ -128,6 +130,49 @@ def _solve_linear(ctx: Context, objective: np.ndarray, forced: Iterable[int] = (
     outcome, _ = solve_core(program, bounds, ctx.solver, ctx.tolerances, ctx.clock.remaining,
                             base=base, keep=keep, band=False)
     return _checked(outcome)
+
+
+def without_dominated_years(xcol: np.ndarray, program: Program) -> Program:
+    """``program`` with x_jy held at 0 where another year y' of town *j* is as good in the
+    objective and in every row (a coefficient no larger in a ≤ row, no smaller in a ≥ row,
+    equal in an = row): moving a town from y to y' keeps every answer feasible and no worse,
+    so the best value is the same (of two years alike in everything, the later is kept
+    open).  The answer found is one of the best; the stages after choose among them.
+    ``xcol``: each town's column in ``program`` per year (−1: none)."""
+    if xcol.shape[1] < 2 or not program.integer.any():
+        return program
+    matrix = program.matrix.tocsc()
+    sign = 1.0 if program.maximize else -1.0
+    upper = program.upper.copy()
+    closed = np.zeros(len(upper), dtype=bool)
+    for k in range(xcol.shape[1]):
+        for other in range(xcol.shape[1]):
+            if other == k:
+                continue
+            both = (xcol[:, k] >= 0) & (xcol[:, other] >= 0)
+            a, b = xcol[both, k], xcol[both, other]
+            if not a.size:
+                continue
+            diff = (matrix[:, a] - matrix[:, b]).tocsr()  # x_jk's coefficients less x_j,other's
+            diff.eliminate_zeros()
+            worse = np.zeros(len(a), dtype=bool)
+            for sense, sign_bad in ((LE, -1.0), (GE, 1.0), (EQ, 0.0)):
+                rows = diff[np.flatnonzero(program.sense == sense)].tocsr()
+                rows.data = (rows.data != 0 if sign_bad == 0.0
+                             else sign_bad * rows.data > 0).astype(float)
+                rows.eliminate_zeros()
+                worse |= rows.getnnz(axis=0) > 0
+            worse |= sign * program.cost[a] > sign * program.cost[b]
+            worse |= (program.lower[a] != program.lower[b]) | (program.upper[a] != program.upper[b])
+            same = diff.getnnz(axis=0) == 0
+            same &= program.cost[a] == program.cost[b]
+            # dominated by another year; of two alike, the earlier closes
+            close = ~worse & (~same | (k < other)) & ~closed[b]
+            closed[a[close]] = True
+    if not closed.any():
+        return program
+    upper[closed] = np.minimum(upper[closed], 0.0)
+    return replace(program, upper=upper)
 
 
 def optimise(ctx: Context, *, forced: Iterable[int] = (), cuts: Sequence[Rows] = (),
@@ -259,8 +304,11 @@ def timing_stage(ctx: Context, best: Solution, cuts: Sequence[Rows] = ()) -> Sol
     program, _cost = staged
     outcome = _solve_stage(ctx, program)
     if outcome.values is None:
-        ctx.notes.append(f"the timing rule's stage found no answer ({outcome.status}); the "
-                         "schedule shown is the first solve's")
+        # The first solve's answer is in the stage's band, so no answer means the solver
+        # stopped (a time limit can make CBC call it infeasible): say so, not "infeasible".
+        ctx.notes.append("the timing rule's stage found no answer in the time left (the "
+                         f"solver reported {outcome.status}); the schedule shown is the first "
+                         "solve's, not checked against the rule")
         best.timing = timing_value(ctx, best)
         if best.status == "optimal":
             best.status = "feasible"
@@ -295,11 +343,15 @@ def timing_value(ctx: Context, solution: Solution) -> float | None:
 def finance(ctx: Context, best: Solution) -> Solution:
     """With the answer fixed: sources drawn in the listed order (within a source's share, a
     later-listed source as late as possible), the reserve held in the first listed source
-    with money left (an LP over the flows)."""
+    with money left (an LP over the flows).  When the model pays each category's spending
+    over the whole calendar (:attr:`~.problem.Problem.per_year_flows`), the LP pays it year
+    by year (:func:`_finance_by_year`)."""
     model = ctx.model
     p = model.problem
     if not model.flow and not model.reserve:
         return best
+    if p.calendar and not p.per_year_flows:
+        return _finance_by_year(ctx, best)
     rank = {src.id: r for r, src in enumerate(p.scenario.sources, start=1)}
     late: dict[int | None, int] = {year: t for t, year in enumerate(p.calendar)}
     cost = np.zeros(model.program.n_cols)
@@ -319,6 +371,84 @@ def finance(ctx: Context, best: Solution) -> Solution:
     found = model.solution(values, best.status, best.objective, best.gap, best.bound)
     found.timing = best.timing
     return found
+
+
+def _finance_by_year(ctx: Context, best: Solution) -> Solution:
+    """:func:`finance` for a model whose flows are the whole calendar's: every flow split
+    into one per budget year, each limit's row over the flows (its part over the towns moved
+    to the right side) and a balance row per category and year."""
+    from evalkit.decide.selection.model import SENSES, category_demand
+
+    model = ctx.model
+    p = model.problem
+    s = p.scenario
+    keys = p.flow_keys(per_year=True)
+    holders = list(model.reserve)
+    column = {key: i for i, key in enumerate(keys)}
+    held = {src: len(keys) + i for i, src in enumerate(holders)}
+    n = len(keys) + len(holders)
+    capacity = {src.id: src.capacity for src in s.sources}
+    rank = {src.id: r for r, src in enumerate(s.sources, start=1)}
+    late: dict[int | None, int] = {year: t for t, year in enumerate(p.calendar)}
+    cost = np.zeros(n)
+    upper = np.zeros(n)
+    for (_, src, year), i in column.items():
+        cost[i] = rank[src] * (1.0 - 0.01 * late.get(year, 0) / max(1, len(p.calendar)))
+        upper[i] = capacity[src]
+    for src, i in held.items():
+        cost[i] = 1e-3 * rank[src]
+        upper[i] = model.program.upper[model.reserve[src]]
+    values = model.assignment(best.chosen, best.years)
+    entries: list[tuple[np.ndarray, np.ndarray]] = []
+    sense: list[int] = []
+    rhs: list[float] = []
+    names: list[str] = []
+    for limit in p.limits:
+        if not limit.flows and not limit.reserve:
+            continue
+        cols: list[int] = []
+        coefs: list[float] = []
+        for (cat, src, _), coef in limit.flows.items():
+            for year in p.calendar:
+                cols.append(column[cat, src, year])
+                coefs.append(coef)
+        for src, coef in limit.reserve.items():
+            cols.append(held[src])
+            coefs.append(coef)
+        towns = 0.0
+        for part, sign in ((limit.x, 1.0), (limit.credit, -1.0)):
+            if part is not None:
+                towns += sign * float(model.x_vector(part) @ values)
+        entries.append((np.array(cols, dtype=np.int64), np.array(coefs)))
+        sense.append(SENSES[limit.sense])
+        rhs.append(limit.bound - towns)
+        names.append(limit.name)
+    demands: dict[tuple[str, int], float] = {}
+    for k, category in enumerate(s.categories):
+        for t, year in enumerate(p.calendar):
+            demand = float(model.x_vector(category_demand(p, k, t)) @ values)
+            demands[category.id, year] = demand
+            cols = [i for (c, _, y), i in column.items() if c == category.id and y == year]
+            entries.append((np.array(cols, dtype=np.int64), np.ones(len(cols))))
+            sense.append(EQ)
+            rhs.append(demand)
+            names.append(f"finance.{category.id}.{year}")
+    program = build(cost, np.zeros(n), upper, np.zeros(n, dtype=bool),
+                    Rows(entries, sense, rhs, names)).with_objective(cost, maximize=False)
+    outcome = run(program, ctx.solver, ctx.clock.remaining(), ctx.tolerances)
+    if outcome.values is None:  # cannot happen for a feasible answer; keep the first financing
+        return best
+    flows = {key: max(0.0, float(outcome.values[i])) for key, i in column.items()}
+    for (category_id, year), amount in demands.items():
+        # a solver's values are rounded (CBC writes 8 digits): the largest flow takes the
+        # rounding, so that the flows pay each category and year exactly
+        group = [key for key in flows if key[0] == category_id and key[2] == year]
+        if group:
+            top = max(group, key=lambda key: flows[key])
+            flows[top] = max(0.0, flows[top] + amount - math.fsum(flows[k] for k in group))
+    reserve = {src: max(0.0, float(outcome.values[i])) for src, i in held.items()}
+    return Solution(best.status, best.chosen, best.years, flows, reserve, best.objective,
+                    best.gap, best.bound, best.timing)
 
 
 @dataclass(frozen=True)
