@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evalkit.decide.selection.backends import Outcome, Tolerances, lp_relaxation, run
-from evalkit.decide.selection.program import EQ, GE, LE, Program
+from evalkit.decide.selection.program import EQ, GE, LE, Program, without_dominated_years
 
 CORE_MIN = 3_000
 """Programs with at most this many 0-1 columns are solved whole."""
@@ -148,8 +148,6 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
 
 def _open_years(years: np.ndarray, program: Program, free: np.ndarray | None) -> Program:
     """``program`` (the columns ``free`` of the model's, None: all) without dominated years."""
-    from evalkit.decide.selection.solve import without_dominated_years
-
     if free is not None:
         position = np.full(int(years.max(initial=-1)) + 1, -1, dtype=np.int64)
         inside = free[free < len(position)]

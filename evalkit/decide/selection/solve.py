@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from evalkit.decide.selection.backends import Outcome, Tolerances, run
 from evalkit.decide.selection.model import Model
 from evalkit.decide.selection.problem import Solution
-from evalkit.decide.selection.program import EQ, GE, LE, Program, Rows, build
+from evalkit.decide.selection.program import EQ, GE, LE, Program, Rows, build, without_dominated_years
 from evalkit.decide.selection.reduce import CORE_MIN, Bounds, Core, relax, solve_core, with_core
 
 
@@ -130,49 +130,6 @@ def _solve_linear(ctx: Context, objective: np.ndarray, forced: Iterable[int] = (
     outcome, _ = solve_core(program, bounds, ctx.solver, ctx.tolerances, ctx.clock.remaining,
                             base=base, keep=keep, band=False)
     return _checked(outcome)
-
-
-def without_dominated_years(xcol: np.ndarray, program: Program) -> Program:
-    """``program`` with x_jy held at 0 where another year y' of town *j* is as good in the
-    objective and in every row (a coefficient no larger in a ≤ row, no smaller in a ≥ row,
-    equal in an = row): moving a town from y to y' keeps every answer feasible and no worse,
-    so the best value is the same (of two years alike in everything, the later is kept
-    open).  The answer found is one of the best; the stages after choose among them.
-    ``xcol``: each town's column in ``program`` per year (−1: none)."""
-    if xcol.shape[1] < 2 or not program.integer.any():
-        return program
-    matrix = program.matrix.tocsc()
-    sign = 1.0 if program.maximize else -1.0
-    upper = program.upper.copy()
-    closed = np.zeros(len(upper), dtype=bool)
-    for k in range(xcol.shape[1]):
-        for other in range(xcol.shape[1]):
-            if other == k:
-                continue
-            both = (xcol[:, k] >= 0) & (xcol[:, other] >= 0)
-            a, b = xcol[both, k], xcol[both, other]
-            if not a.size:
-                continue
-            diff = (matrix[:, a] - matrix[:, b]).tocsr()  # x_jk's coefficients less x_j,other's
-            diff.eliminate_zeros()
-            worse = np.zeros(len(a), dtype=bool)
-            for sense, sign_bad in ((LE, -1.0), (GE, 1.0), (EQ, 0.0)):
-                rows = diff[np.flatnonzero(program.sense == sense)].tocsr()
-                rows.data = (rows.data != 0 if sign_bad == 0.0
-                             else sign_bad * rows.data > 0).astype(float)
-                rows.eliminate_zeros()
-                worse |= rows.getnnz(axis=0) > 0
-            worse |= sign * program.cost[a] > sign * program.cost[b]
-            worse |= (program.lower[a] != program.lower[b]) | (program.upper[a] != program.upper[b])
-            same = diff.getnnz(axis=0) == 0
-            same &= program.cost[a] == program.cost[b]
-            # dominated by another year; of two alike, the earlier closes
-            close = ~worse & (~same | (k < other)) & ~closed[b]
-            closed[a[close]] = True
-    if not closed.any():
-        return program
-    upper[closed] = np.minimum(upper[closed], 0.0)
-    return replace(program, upper=upper)
 
 
 def optimise(ctx: Context, *, forced: Iterable[int] = (), cuts: Sequence[Rows] = (),
