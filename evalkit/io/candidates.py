@@ -24,34 +24,39 @@ The import is forgiving, never silent: each fix is a note in
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from evalkit.errors import InputError, invisible, visible
+from evalkit.io.cells import BadCell, BadLine, ColumnUnit, cells_error, unit_key
 from evalkit.io.csvfast import PlainTable, TextCells, plain_csv
 from evalkit.io.files import check_input_file
+from evalkit.io.layout import (
+    ID_COLUMN,
+    NAME_COLUMN,
+    NAME_EN_COLUMN,
+    ROLES,
+    TEXT_COLUMNS,
+    cell_texts,
+    check_header,
+    find_layout,
+    percent_cells,
+    role_key,
+)
 from evalkit.io.numbers import PERMILLE, all_plain, parse_number, parse_percent
 from evalkit.io.sheets import Encoding, csv_rows, decode_text, read_csv_text, read_xlsx_rows
 from evalkit.io.sources import Sources, is_sources_sheet, table_sources
 
 __all__ = ["CandidateTable", "ColumnUnit", "Encoding", "decode_text", "formula_without_value",
            "load_candidates"]
-
-ID_COLUMN = "id"
-NAME_COLUMN = "name"
-NAME_EN_COLUMN = "name_en"
-TEXT_COLUMNS = (ID_COLUMN, NAME_COLUMN, NAME_EN_COLUMN)
 
 MAX_TOWNS = 200_000
 """Most towns a table may hold."""
@@ -60,63 +65,9 @@ MAX_TEXT = 100
 MAX_BYTES = 256 * 2**20
 """Largest candidate file read (a table of 40,000 towns is about 10 MiB)."""
 
-ID_ALIASES = ("编号", "代码", "镇编号")
-"""Headers read as the ``id`` column (case, spaces and full-width spaces ignored)."""
-NAME_ALIASES = ("名称", "镇名", "乡镇", "乡镇名称", "镇")
-"""Headers read as the ``name`` column."""
-HEADER_SEARCH = 20
-"""Rows (not blank) searched for the header; the rows above it must be titles."""
-TITLE_CELLS = 2
-"""Most non-empty cells a title row above the header may hold (a merged title is one)."""
-MAX_LISTED = 50
-"""Bad cells listed one by one in an error; the rest are counted."""
-
-_NOTE = re.compile(r"(注|说明|资料来源|数据来源|notes?\b)", re.IGNORECASE)
-"""The start of a note row's first cell (注：…, 说明：…, 资料来源：…, Note: …)."""
-_NOTE_IN = re.compile(r"\n\s*(?:注|说明|资料来源|数据来源|note)", re.IGNORECASE)
-"""A first cell (one a line) that may start a note row: the test of all rows at once."""
-_SPACES = re.compile(r"\s+")
 
 _NON_FINITE = re.compile(r"[+-]?(inf|infinity|nan|\d*\.?\d+e\+?\d{3,})", re.IGNORECASE)
 """Text that names a non-finite value, or a number too large to hold (1e400)."""
-
-
-@dataclass(frozen=True)
-class ColumnUnit:
-    """What the criteria set says about a raw column: how a cell such as ``72.4%`` reads.
-
-    ``unit`` is the unit of the indicator reading the column directly (``""``
-    when none does: the column only feeds derivations), ``scale`` that
-    indicator's scale (100: the column holds fractions of the percentage);
-    ``reader`` names that indicator, for messages.  ``expects``, when not
-    empty, says why the column is expected in percent points or in numbers
-    above 1 (an indicator in ``%`` reads it as it is, or a ``gap`` compares it
-    with a target above 1): a column whose every value is at most 1 is then
-    probably in fractions, and is warned about.
-    """
-
-    unit: str = ""
-    scale: float = 1.0
-    reader: str = ""
-    expects: str = ""
-
-    @property
-    def kind(self) -> str:
-        """``%``, ``‰``, ``""`` (not known) or ``other``."""
-        unit = self.unit.strip()
-        if unit in ("%", "％", "百分比"):
-            return "%"
-        if unit == PERMILLE:
-            return PERMILLE
-        return "" if not unit else "other"
-
-
-class _Bad(NamedTuple):
-    """One bad cell: the error for it alone, and its line in a list of many."""
-
-    error: InputError
-    line: str
-    order: tuple[int, int]
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,12 +176,12 @@ class CandidateTable:
                     f"missing column {column!r}",
                     f"add it, or correct the criteria set; the file has: {', '.join(self.columns)}",
                     file=self.path, row=self.header_row, column=column)
-        bad: list[_Bad] = []
+        bad: list[BadLine] = []
         for column in columns:
             unit = units.get(column)
             values = self._numeric.get(column)
             if values is None or (unit is not None and column in self._percent_read
-                                  and self._percent_read[column] != _unit_key(unit)):
+                                  and self._percent_read[column] != unit_key(unit)):
                 values = self._parse_column(column, unit, bad)
             if column not in signed:
                 for i in np.flatnonzero(values < 0).tolist():
@@ -238,7 +189,7 @@ class CandidateTable:
                                          "this statistic cannot be negative; correct the value",
                                          f"{values[i]:g}", "negative value"))
         if bad:
-            raise _cells_error(self.path, bad)
+            raise cells_error(self.path, bad)
         for column in columns:
             unit = units.get(column)
             if unit is not None and unit.expects:
@@ -255,7 +206,7 @@ class CandidateTable:
         if note not in self._later:
             self._later.append(note)
 
-    def _parse_column(self, column: str, unit: ColumnUnit | None, bad: list[_Bad]) -> np.ndarray:
+    def _parse_column(self, column: str, unit: ColumnUnit | None, bad: list[BadLine]) -> np.ndarray:
         """The column as floats (NaN for a bad cell, each added to ``bad``); kept when no
         cell was bad."""
         cells = self.cells[column].tolist()
@@ -271,7 +222,7 @@ class CandidateTable:
         for i, cell in enumerate(cells):
             try:
                 value, percent = self._cell_value(i, column, cell, unit)
-            except _BadCell as problem:
+            except BadCell as problem:
                 bad.append(problem.bad)
                 out[i] = math.nan
                 continue
@@ -281,7 +232,7 @@ class CandidateTable:
         if len(bad) == before:
             self._numeric[column] = out
             if example is not None:
-                self._percent_read[column] = _unit_key(unit)
+                self._percent_read[column] = unit_key(unit)
                 if (unit is None or unit.kind == "") and column not in self._excel_percent:
                     self._note(f"{self.path}: column {column!r}: values written as percentages "
                                f"('{example[0]}') read in percent points ({example[1]:g}); the "
@@ -293,7 +244,7 @@ class CandidateTable:
         """A cell's value; a bad cell is its :class:`InputError`."""
         try:
             return self._cell_value(i, column, cell, unit)[0]
-        except _BadCell as problem:
+        except BadCell as problem:
             raise problem.bad.error from None
 
     def _cell_value(self, i: int, column: str, cell: object,
@@ -357,44 +308,19 @@ class CandidateTable:
             object.__setattr__(self, "_formulas", formulas)
         return formulas.get((row, column))
 
-    def _bad(self, i: int, column: str, what: str, hint: str, shown: str, reason: str) -> _Bad:
+    def _bad(self, i: int, column: str, what: str, hint: str, shown: str, reason: str) -> BadLine:
         error = self._cell_error(i, column, what, hint)
         position = self.columns.index(column) if column in self.columns else 0
         line = f"{self.path}:{self.rows[i]}:{column}: {shown} — {reason} (town {self.ids[i]}): {hint}"
-        return _Bad(error, line, (self.rows[i], position))
+        return BadLine(error, line, (self.rows[i], position))
 
     def _bad_cell(self, i: int, column: str, what: str, hint: str, shown: str,
-                  reason: str) -> _BadCell:
-        return _BadCell(self._bad(i, column, what, hint, shown, reason))
+                  reason: str) -> BadCell:
+        return BadCell(self._bad(i, column, what, hint, shown, reason))
 
     def _cell_error(self, i: int, column: str, what: str, hint: str) -> InputError:
         return InputError(f"{what} (town {self.ids[i]})", hint, file=self.path,
                           row=self.rows[i], column=column)
-
-
-class _BadCell(Exception):
-    """A bad cell, raised while a column is read and listed with the others."""
-
-    def __init__(self, bad: _Bad) -> None:
-        super().__init__(bad.line)
-        self.bad = bad
-
-
-def _unit_key(unit: ColumnUnit | None) -> str:
-    return "" if unit is None or unit.kind in ("", "other") else f"{unit.kind}/{unit.scale:g}"
-
-
-def _cells_error(path: Path, bad: list[_Bad]) -> InputError:
-    """One bad cell's own error, or one error listing them all (the first :data:`MAX_LISTED`)."""
-    if len(bad) == 1:
-        return bad[0].error
-    bad = sorted(bad, key=lambda b: b.order)
-    columns = len({b.error.column for b in bad})
-    lines = [b.line for b in bad[:MAX_LISTED]]
-    if len(bad) > MAX_LISTED:
-        lines.append(f"… and {len(bad) - MAX_LISTED} more")
-    return InputError(f"{len(bad)} bad cells in {columns} column{'s' if columns > 1 else ''}",
-                      "correct each cell listed below", file=path, details=tuple(lines))
 
 
 def _parse_plain(cells: list[Any]) -> np.ndarray | None:
@@ -513,7 +439,7 @@ def _workbook_formulas(path: Path, header_row: int | None) -> dict[tuple[int, st
             if header is None:
                 blank = not any(c is not None and str(c).strip() for c in cells)
                 if (header_row is None and not blank) or number == header_row:
-                    header = [_ROLES.get(_role_key(name), name) for name in
+                    header = [ROLES.get(role_key(name), name) for name in
                               ("" if c is None else str(c).strip() for c in cells)]
                 continue
             for name, value in zip(header, cells, strict=False):
@@ -531,9 +457,9 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
            percent: set[tuple[int, int]] | None = None) -> CandidateTable:
     """The table from its first row and the rows after it as read (blank rows left out):
     the header found, title and note rows skipped, aliases and percentage formats read."""
-    header, header_row, body, rows, notes = _layout(path, header, header_row, body, rows)
-    notes += _check_header(path, header, header_row)
-    excel_percent, percent_notes = _percent_cells(path, header, body, rows, percent or set())
+    header, header_row, body, rows, notes = find_layout(path, header, header_row, body, rows)
+    notes += check_header(path, header, header_row)
+    excel_percent, percent_notes = percent_cells(path, header, body, rows, percent or set())
     notes += percent_notes
     cells = _cells(path, header, body, rows)
     if len(cells) > MAX_TOWNS:
@@ -551,7 +477,7 @@ def _build(path: Path, header: list[str], header_row: int, body: list[list[objec
 def _build_plain(path: Path, plain: PlainTable, encoding: Encoding | None) -> CandidateTable:
     """The table from what the fast reader read: the same checks, in the same order, as
     :func:`_build`; the cells' text is read when first asked for."""
-    notes = _check_header(path, plain.header, plain.header_row)
+    notes = check_header(path, plain.header, plain.header_row)
     if len(plain.rows) > MAX_TOWNS:
         raise InputError(f"the table has {len(plain.rows):,} towns, more than {MAX_TOWNS:,}",
                          "split the table, or evaluate a shortlist", file=path)
@@ -562,170 +488,11 @@ def _build_plain(path: Path, plain: PlainTable, encoding: Encoding | None) -> Ca
                           _text=plain.cells, _header=tuple(plain.header), notes=tuple(notes))
 
 
-def _role_key(name: str) -> str:
-    """A header as compared with the aliases: NFC, no spaces of any width, case folded."""
-    return _SPACES.sub("", unicodedata.normalize("NFC", name)).casefold()
-
-
-_ROLES = {_role_key(alias): role for role, aliases in ((ID_COLUMN, (ID_COLUMN, *ID_ALIASES)),
-                                                       (NAME_COLUMN, (NAME_COLUMN, *NAME_ALIASES)))
-          for alias in aliases}
-"""Each alias (as :func:`_role_key` gives it) and the column it heads."""
-
-
-def _check_header(path: Path, header: list[str], header_row: int) -> list[str]:
-    """Every column named once (empty names at the end are dropped from ``header``), the
-    id and name columns found by name or alias (renamed in ``header``), and there.
-
-    The notes returned say which headers were read as ``id`` or ``name``.
-    """
-    while header and not header[-1]:
-        header.pop()
-    for index, name in enumerate(header):
-        if not name:
-            raise InputError(f"column {index + 1} has no name", "give every column a header",
-                             file=path, row=header_row, column=str(index + 1))
-        if name in header[:index]:
-            raise InputError(f"column {name!r} appears twice", "rename or remove one of them",
-                             file=path, row=header_row, column=name)
-    notes: list[str] = []
-    claimed: dict[str, str] = {}
-    for index, name in enumerate(header):
-        role = _ROLES.get(_role_key(name))
-        if role is None:
-            continue
-        if role in claimed:
-            raise InputError(f"columns {claimed[role]!r} and {name!r} are both the {role} column",
-                             f"keep one of them as {role!r} and rename the other",
-                             file=path, row=header_row, column=name)
-        claimed[role] = name
-        if name != role:
-            header[index] = role
-            notes.append(f"{path}: column {name!r} read as the {role} column")
-    for required in (ID_COLUMN, NAME_COLUMN):
-        if required not in header:
-            raise InputError(f"missing column {required!r}",
-                             f"add an {required!r} column; the file has: {', '.join(header)}",
-                             file=path, row=header_row, column=required)
-    return notes
-
-
-def _filled(values: list[object]) -> list[str]:
-    """The non-empty cells of a row, as text."""
-    return [text for text in (_text(v) for v in values) if text]
-
-
-def _is_note(values: list[object]) -> str | None:
-    """The text of a note row (注：…, 说明, 资料来源, Note…: at most :data:`TITLE_CELLS`
-    cells, the first one starting so), else ``None``."""
-    for value in values:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        if not isinstance(value, str) or not _NOTE.match(value.lstrip()):
-            return None  # the common case, one test a row
-        return _text(value) if len(_filled(values)) <= TITLE_CELLS else None
-    return None
-
-
-def _shorten(text: str, most: int = 30) -> str:
-    return text if len(text) <= most else text[:most - 1] + "…"
-
-
-def _layout(path: Path, first: list[str], first_row: int, body: list[list[object]],
-            rows: list[int]) -> tuple[list[str], int, list[list[object]], list[int], list[str]]:
-    """The header, its row, the towns' rows and their numbers, with the notes saying which
-    title rows (above the header) and note rows (after the last town) were skipped.
-
-    The header is the first row holding the id column by name or alias, among the
-    first :data:`HEADER_SEARCH` rows; when none does, the first row (whose missing
-    id column is then reported).  A row above the header with more than
-    :data:`TITLE_CELLS` cells, or a note row between towns, is an error.
-    """
-    lines: list[list[object]] = [cast(list[object], first), *body[:HEADER_SEARCH - 1]]
-    found = next((k for k, line in enumerate(lines)
-                  if any(_ROLES.get(_role_key(_text(v))) == ID_COLUMN for v in line)), 0)
-    notes: list[str] = []
-    if found:
-        numbers = [first_row, *rows[:found - 1]]
-        header_row = rows[found - 1]
-        for number, line in zip(numbers, lines[:found], strict=True):
-            filled = _filled(line)
-            if len(filled) > TITLE_CELLS:
-                raise InputError(f"row {number} above the header (row {header_row}) holds "
-                                 f"{len(filled)} cells, not a title",
-                                 "only a title may stand above the header row: delete the row, "
-                                 "or move it below the table as a note (注：…)",
-                                 file=path, row=number)
-            notes.append(f"{path}: row {number} is a title row "
-                         f"('{_shorten(' '.join(filled))}'), skipped")
-        first = [_text(v) for v in lines[found]]
-        body, rows = body[found:], rows[found:]
-    else:
-        header_row = first_row
-    if not _may_hold_notes(body):
-        return first, header_row, body, rows, notes
-    end = len(body)
-    while end and _is_note(body[end - 1]) is not None:
-        end -= 1
-    if end < len(body):
-        for number, line in zip(rows[end:], body[end:], strict=True):
-            notes.append(f"{path}: row {number} is a note ('{_shorten(_is_note(line) or '')}'), "
-                         "skipped")
-        body, rows = body[:end], rows[:end]
-    for number, line in zip(rows, body, strict=True):
-        note = _is_note(line)
-        if note is not None:
-            raise InputError(f"row {number} is a note ('{_shorten(note)}') between the towns",
-                             "move notes below the last town, or delete the row",
-                             file=path, row=number)
-    return first, header_row, body, rows, notes
-
-
-def _may_hold_notes(body: list[list[object]]) -> bool:
-    """False when no row can be a note: every first cell is text, none blank and none
-    starting as a note does (one C-speed test for all rows, as a CSV table's are)."""
-    try:
-        firsts = cast(list[str], [line[0] for line in body])
-        joined = "\n".join(firsts)
-        if not firsts or min(map(len, map(str.strip, firsts))) == 0:
-            return True  # a blank first cell: the row is looked at more closely
-    except (IndexError, TypeError):  # an empty row, or a number from a workbook
-        return True
-    return _NOTE_IN.search("\n" + joined) is not None
-
-
-def _percent_cells(path: Path, header: list[str], body: list[list[object]], rows: list[int],
-                   percent: set[tuple[int, int]]) -> tuple[set[str], list[str]]:
-    """Workbook cells formatted as percentages (stored 0.724, shown 72.4%) written as the
-    percentage shown (``"72.4%"``, read by the column's unit), each column reported once."""
-    if not percent:
-        return set(), []
-    index = {number: k for k, number in enumerate(rows)}
-    columns: dict[str, tuple[int, float, str]] = {}
-    for number, j in sorted(percent):
-        k = index.get(number)
-        if k is None or j >= len(header) or header[j] in TEXT_COLUMNS or j >= len(body[k]):
-            continue
-        value = body[k][j]
-        if not isinstance(value, int | float) or isinstance(value, bool) \
-                or not math.isfinite(value):
-            continue
-        shown = format(Decimal(repr(float(value))).scaleb(2).normalize(), "f")
-        body[k][j] = f"{shown}%"
-        count, stored, example = columns.get(header[j], (0, float(value), shown))
-        columns[header[j]] = (count + 1, stored, example)
-    notes = [f"{path}: column {name!r}: {count} cell{'s' if count > 1 else ''} formatted as "
-             f"percentages in Excel (stored {stored:g}, shown {example}%) read as the "
-             f"percentage shown, not as {stored:g}"
-             for name, (count, stored, example) in columns.items()]
-    return set(columns), notes
-
-
 def _towns(path: Path, rows: list[int], id_cells: list[Any], name_cells: list[Any],
            name_en_cells: list[Any] | None) -> tuple[list[str], list[str], list[str]]:
     """Ids, names and English names, checked; the first bad one is the error."""
     ids = _ids(path, id_cells, rows)
-    names = _texts(name_cells)
+    names = cell_texts(name_cells)
     if not _plain_texts(names) or "" in names:
         for i, name in enumerate(names):  # find the first bad one, as it is reported
             _check_text(name, path, rows[i], NAME_COLUMN, "name")
@@ -734,7 +501,7 @@ def _towns(path: Path, rows: list[int], id_cells: list[Any], name_cells: list[An
                                  file=path, row=rows[i], column=NAME_COLUMN)
     names_en = [""] * len(ids)
     if name_en_cells is not None:
-        names_en = _texts(name_en_cells)
+        names_en = cell_texts(name_en_cells)
         if not _plain_texts(names_en):
             for i, name in enumerate(names_en):
                 _check_text(name, path, rows[i], NAME_EN_COLUMN, "English name")
@@ -770,7 +537,7 @@ def _cells(path: Path, header: list[str], body: list[list[object]],
 
 def _ids(path: Path, cells: list[object], rows: list[int]) -> list[str]:
     """The towns' ids; the first empty, malformed or repeated one is an error."""
-    ids = _texts(cells)
+    ids = cell_texts(cells)
     if _plain_texts(ids) and "" not in ids and len(set(ids)) == len(ids):
         return ids  # the common case, checked at C speed
     first_row: dict[str, int] = {}  # id → its row; a dict, so checking duplicates stays O(n)
@@ -792,24 +559,6 @@ def _plain_texts(texts: list[str]) -> bool:
     one C-speed test for the whole column (``isprintable`` is False for every character
     :func:`~evalkit.errors.invisible` finds, and for a few visible spaces as well)."""
     return "".join(texts).isprintable() and max(map(len, texts), default=0) <= MAX_TEXT
-
-
-def _texts(values: list[object]) -> list[str]:
-    """:func:`_text` of each value (mapped at C speed when all are text, as from a CSV)."""
-    if set(map(type, values)) == {str}:
-        return list(map(str.strip, map(_NFC, cast(list[str], values))))
-    return [_text(v) for v in values]
-
-
-_NFC = functools.partial(unicodedata.normalize, "NFC")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def _check_text(text: str, path: Path, row: int, column: str, what: str) -> None:
