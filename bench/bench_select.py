@@ -150,6 +150,7 @@ def measure(towns: int = TOWNS, kind: str = "uncorrelated", solver: str = "cbc",
     timings = result.timings
     main = timings.get("main", seconds)
     proven = result.status == "optimal" and (result.gap or 0.0) <= 1e-6
+    targeted = kind == "correlated" and towns == TOWNS
     return {
         "case": f"select, {kind}, {solver.upper()} (whole selection, limit {time_limit:g} s)",
         "n": towns, "towns": towns, "kind": kind, "solver": solver,
@@ -165,8 +166,9 @@ def measure(towns: int = TOWNS, kind: str = "uncorrelated", solver: str = "cbc",
                                                                 for k, v in timings.items()},
         "median_seconds": round(seconds, 3), "runs": 1, "median_cpu_seconds": round(cpu, 3),
         "time_limit": time_limit,
-        "target_seconds": TARGET_SECONDS if kind == "correlated" else None,
-        "meets_target": (proven and main <= TARGET_SECONDS) if kind == "correlated" else None,
+        # The target (issue 14) is set for the correlated 40,000-town instance only.
+        "target_seconds": TARGET_SECONDS if targeted else None,
+        "meets_target": (proven and main <= TARGET_SECONDS) if targeted else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_rss_solver_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
                                     / 1024, 1),
