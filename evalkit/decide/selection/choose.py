@@ -246,7 +246,7 @@ def _result(p: Problem, ctx: Context, best: Solution, found: list[Any], complete
         reserve=reserve_held(p, best, plan),
         affordability=tuple(affordability_rows(p, best)),
         why_not_summary=summary,
-        notes=tuple(notes),
+        notes=tuple(dict.fromkeys(notes)),  # a stage run twice notes once
     )
 
 
