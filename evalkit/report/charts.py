@@ -300,7 +300,13 @@ def watermark(text: str, *, fonts: CjkFonts) -> str:
             fig = _figure_plain(7.5, 0.6)
             fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=26, fontweight="bold",
                      color=(190 / 255, 30 / 255, 30 / 255, 0.13))
-            return _svg(fig)
+            # Cut to the words, however long (the English mark is wider than the Chinese);
+            # the page scales the drawing to the mark's width.
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                        transparent=True, bbox_inches="tight", pad_inches=0.05)
+            svg = buffer.getvalue()
+            return svg[svg.index("<svg"):]
 
 
 def _figure_plain(width: float, height: float) -> Figure:
