@@ -75,10 +75,12 @@ def _style(fonts: CjkFonts) -> Iterator[None]:
         yield
 
 
-def _svg(fig: Figure) -> str:
+def _svg(fig: Figure, *, tight: bool = False) -> str:
     buffer = io.StringIO()
     # Transparent: the page's evidence watermark, drawn beneath the content, shows through.
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
+    # ``tight``: cut to what is drawn (the watermark, as wide as its words).
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=True,
+                **({"bbox_inches": "tight", "pad_inches": 0.05} if tight else {}))
     text = buffer.getvalue()
     # The XML prologue and DOCTYPE are not wanted when the SVG is embedded.
     return text[text.index("<svg"):]
@@ -302,11 +304,7 @@ def watermark(text: str, *, fonts: CjkFonts) -> str:
                      color=(190 / 255, 30 / 255, 30 / 255, 0.13))
             # Cut to the words, however long (the English mark is wider than the Chinese);
             # the page scales the drawing to the mark's width.
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
-                        transparent=True, bbox_inches="tight", pad_inches=0.05)
-            svg = buffer.getvalue()
-            return svg[svg.index("<svg"):]
+            return _svg(fig, tight=True)
 
 
 def _figure_plain(width: float, height: float) -> Figure:

@@ -48,8 +48,8 @@ def draw_svg_and_png(draw: Callable[..., str], args: tuple[Any, ...],
     original = charts._svg
     pngs: list[bytes] = []
 
-    def svg_then_png(fig: Figure) -> str:
-        svg = original(fig)
+    def svg_then_png(fig: Figure, **options: Any) -> str:
+        svg = original(fig, **options)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
                     facecolor="white")
