@@ -95,3 +95,9 @@ def assert_json_close(actual: Any, expected: Any, *, tol: float = 1e-9, where: s
             assert_json_close(a, e, tol=tol, where=f"{where}[{i}]")
     else:  # pragma: no cover - json.loads makes nothing else
         raise TypeError(f"{where}: unexpected {type(expected).__name__}")
+
+
+def same_ranking(out: dict[str, Any], reference: dict[str, Any]) -> None:
+    """The same towns in the same order with the same ranks (ids, names, ranks)."""
+    assert [(r["id"], r["name"], r["rank"]) for r in out["ranking"]] == \
+        [(r["id"], r["name"], r["rank"]) for r in reference["ranking"]]

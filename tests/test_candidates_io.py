@@ -6,17 +6,12 @@ import json
 
 import pytest
 from foundation_support import SAMPLE_CSV, assert_error, rank_json, run_cli, sample_rows
+from foundation_support import same_ranking as same_order
 from openpyxl import Workbook, load_workbook
 
 from evalkit import load_candidates
 
 SAMPLE_TEXT = SAMPLE_CSV.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def reference() -> dict:
-    """The ranking of the bundled sample, read as plain UTF-8."""
-    return rank_json("--candidates", SAMPLE_CSV)
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +21,7 @@ def _in_tmp(tmp_path, monkeypatch):
 
 def same_ranking(out: dict, reference: dict) -> None:
     assert out["weights"] == pytest.approx(reference["weights"], abs=1e-12)
-    assert [(r["id"], r["name"], r["rank"]) for r in out["ranking"]] == \
-        [(r["id"], r["name"], r["rank"]) for r in reference["ranking"]]
+    same_order(out, reference)
     assert [r["closeness"] for r in out["ranking"]] == \
         pytest.approx([r["closeness"] for r in reference["ranking"]], abs=1e-12)
 

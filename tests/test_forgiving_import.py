@@ -13,7 +13,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from foundation_support import SAMPLE_CSV, assert_error, rank_json, run_cli, sample_rows, write_rows
+from foundation_support import (
+    SAMPLE_CSV,
+    assert_error,
+    rank_json,
+    run_cli,
+    sample_rows,
+    write_rows,
+)
+from foundation_support import same_ranking as same_order
 from openpyxl import Workbook
 
 from evalkit import load_candidates
@@ -54,20 +62,13 @@ ranking:
 """
 
 
-@pytest.fixture(scope="module")
-def reference() -> dict:
-    """The ranking of the bundled sample, read as it is."""
-    return rank_json("--candidates", SAMPLE_CSV)
-
-
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
 def same_ranking(out: dict, reference: dict) -> None:
-    assert [(r["id"], r["name"], r["rank"]) for r in out["ranking"]] == \
-        [(r["id"], r["name"], r["rank"]) for r in reference["ranking"]]
+    same_order(out, reference)
     assert [r["closeness"] for r in out["ranking"]] == \
         pytest.approx([r["closeness"] for r in reference["ranking"]], abs=1e-12)
 

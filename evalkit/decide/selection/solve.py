@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from evalkit.decide.selection.backends import Outcome, Tolerances, run
-from evalkit.decide.selection.model import Model
+from evalkit.decide.selection.model import SENSES, Model, category_demand
 from evalkit.decide.selection.problem import Solution
 from evalkit.decide.selection.program import EQ, GE, LE, Program, Rows, build, without_dominated_years
 from evalkit.decide.selection.reduce import CORE_MIN, Bounds, Core, relax, solve_core, with_core
@@ -334,7 +334,6 @@ def _finance_by_year(ctx: Context, best: Solution) -> Solution:
     """:func:`finance` for a model whose flows are the whole calendar's: every flow split
     into one per budget year, each limit's row over the flows (its part over the towns moved
     to the right side) and a balance row per category and year."""
-    from evalkit.decide.selection.model import SENSES, category_demand
 
     model = ctx.model
     p = model.problem
