@@ -1047,3 +1047,17 @@ def test_unreadable_scenario_files(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{path}:1:categories: the scenario has no 'categories' — map each cost category to its "
         "column, e.g.  categories: {infrastructure: {column: cost_infrastructure}}")
+
+
+def test_row_check_allows_for_printed_digits_but_not_for_a_broken_row() -> None:
+    """CBC prints a solution to about eight significant digits.  A finance row
+    F0 + F1 = 100.9 read back as 0.88888889 + 100.01111 misses by 1.1e-6 with
+    every figure right (seen in CI); the check must scale with the row's
+    terms, yet still refuse a row broken by a real amount."""
+    from evalkit.decide.selection.program import EQ, Rows, build
+
+    program = build(np.zeros(3), np.zeros(3), np.full(3, np.inf), np.zeros(3, dtype=bool),
+                    Rows([(np.array([0, 1, 2]), np.array([1.0, 1.0, -100.9]))], [EQ], [0.0],
+                         ["finance"]))
+    assert program.violation(np.array([0.88888889, 100.01111, 1.0])) is None
+    assert program.violation(np.array([0.88888889, 100.0, 1.0])) == "finance"

@@ -137,9 +137,11 @@ def select(
     def lap(stage: str) -> None:
         timings[stage] = clock.spent() - math.fsum(timings.values())
 
+    clock.hold()
     try:
         best = optimise(ctx, main=True)
     except Infeasible:
+        clock.hold(False)
         raise diagnose_infeasible(ctx) from None
     except Stopped:
         raise TimeLimitError(
@@ -147,6 +149,7 @@ def select(
             "still have one)", "allow more time (--time-limit), or try --solver highs",
             column="time_limit",
         ) from None
+    clock.hold(False)
     lap("main")
     best = timing_stage(ctx, best)
     if best.timing is None:

@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 
@@ -89,9 +90,10 @@ class Problem:
     def n(self) -> int:
         return len(self.eligible)
 
-    @property
+    @cached_property
     def total(self) -> np.ndarray:
-        """Each eligible town's cost over all categories."""
+        """Each eligible town's cost over all categories (computed once: the cost is not
+        changed after the problem is built)."""
         return self.cost.sum(axis=1) if self.cost.size else np.zeros(self.n)
 
     @property

@@ -20,7 +20,10 @@ LE, EQ, GE = -1, 0, 1
 """Row senses: ``≤``, ``=``, ``≥``."""
 
 FEASIBILITY = 1e-6
-"""A row or bound holds when broken by at most this much (relative to max(1, |rhs|))."""
+"""A row or bound holds when broken by at most this much, relative to max(1, |rhs|) and,
+for a row, to the size of its terms Σ|a_j·x_j| (a solver's printed values carry about
+eight significant digits, so 0.88888889 + 100.01111 misses 100.9 by 1e-6 with every
+figure right)."""
 
 INTEGRALITY = 1e-6
 """An integer column holds an integer when within this of one."""
@@ -143,7 +146,8 @@ class Program:
                 return self.column_name(int(bad[0]))
         activity = self.matrix @ v
         excess = activity - self.rhs
-        tolerance = FEASIBILITY * np.maximum(1.0, np.abs(self.rhs))
+        terms = abs(self.matrix) @ np.abs(v)
+        tolerance = FEASIBILITY * np.maximum(np.maximum(1.0, np.abs(self.rhs)), terms)
         broken = ((self.sense == LE) & (excess > tolerance)) | \
             ((self.sense == GE) & (excess < -tolerance)) | \
             ((self.sense == EQ) & (np.abs(excess) > tolerance))

@@ -122,6 +122,9 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
         if years is not None:
             restricted = _open_years(years, restricted, free)
         outcome = run(restricted, solver, remaining(), tolerances)
+        out_of_time = _out_of_time(remaining)
+        if outcome.status == "infeasible" and out_of_time:
+            return Outcome("stopped", seconds=outcome.seconds), Core(fixed, bounds.prefer, np.inf)
         if outcome.status == "infeasible":
             grow = np.flatnonzero(fixed)[np.argsort(bounds.cost[fixed], kind="stable")]
             core[grow[:max(size, 4 * int(core[integer].sum()))]] = True
@@ -132,18 +135,30 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
         limit = value - (tolerances.band(value) if band else 0.0)
         against = np.where(fixed, top - bounds.cost, -np.inf)
         wrong = fixed & (against >= limit - 1e-12 * max(1.0, abs(limit)))
-        if wrong.any():
-            core |= wrong
-            continue
         full = np.where(fixed, bounds.prefer, 0.0)
         full[free] = outcome.values
         worst = float(against.max()) if fixed.any() else -np.inf
         bound = outcome.bound
         if bound is not None:
             bound = max(bound, worst)
-        return (Outcome(outcome.status, full, value, bound, outcome.seconds,
-                        f"{int(fixed.sum()):,} of {int(integer.sum()):,} 0-1 columns fixed by "
-                        "reduced cost"), Core(fixed, bounds.prefer, limit))
+        detail = (f"{int(fixed.sum()):,} of {int(integer.sum()):,} 0-1 columns fixed by "
+                  "reduced cost")
+        if wrong.any() and out_of_time:
+            # No time to solve a larger core: the answer stands, unproven; its bound is the
+            # core's or, for an answer against a fixing, the best such answer's (``worst``).
+            return (Outcome("feasible", full, value, bound, outcome.seconds,
+                            detail + "; the check of the fixings stopped at the time limit"),
+                    Core(fixed, bounds.prefer, np.inf))
+        if wrong.any():
+            core |= wrong
+            continue
+        return (Outcome(outcome.status, full, value, bound, outcome.seconds, detail),
+                Core(fixed, bounds.prefer, limit))
+
+
+def _out_of_time(remaining: Callable[[], float | None]) -> bool:
+    left = remaining()
+    return left is not None and left <= 0.05
 
 
 def _open_years(years: np.ndarray, program: Program, free: np.ndarray | None) -> Program:

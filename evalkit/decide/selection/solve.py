@@ -41,11 +41,27 @@ class Clock:
     def __init__(self, limit: float | None) -> None:
         self.limit = limit
         self.start = time.perf_counter()
+        self.held = 0.0
 
     def remaining(self) -> float | None:
+        """Seconds a solve may take: the time left less what is :meth:`hold`-ed back."""
         if self.limit is None:
             return None
-        return max(0.05, self.limit - (time.perf_counter() - self.start))
+        return max(0.05, self.limit - self.held - (time.perf_counter() - self.start))
+
+    def hold(self, on: bool = True) -> None:
+        """Hold back time for the stages after the main solve: 5% of the limit, at least
+        1 s and at most a quarter of it.  A solver runs a little past its own limit (CBC
+        writes and reads its files, HiGHS finishes presolve), and the answer still has to
+        be financed and checked."""
+        if self.limit is None or not on:
+            self.held = 0.0
+            return
+        self.held = min(max(1.0, 0.05 * self.limit), 0.25 * self.limit)
+
+    def out(self) -> bool:
+        """No time left at all."""
+        return self.limit is not None and self.spent() >= self.limit - self.held
 
     def spent(self) -> float:
         return time.perf_counter() - self.start
@@ -236,7 +252,7 @@ def _stage_program(ctx: Context, best: Solution, extra: Sequence[Rows]) -> tuple
 
 
 def _core_for(ctx: Context, program: Program) -> Core | None:
-    if ctx.core is None:
+    if ctx.core is None or ctx.core.valid_above == np.inf:  # fixings not proven: none used
         return None
     extra = program.n_cols - len(ctx.core.fixed)
     if extra == 0:
@@ -257,6 +273,13 @@ def timing_stage(ctx: Context, best: Solution, cuts: Sequence[Rows] = ()) -> Sol
     (``cuts`` exclude answers, for the next-best sets)."""
     staged = _stage_program(ctx, best, cuts)
     if staged is None:
+        return best
+    if ctx.clock.low():
+        ctx.notes.append("the timing rule's stage was skipped: the time limit was reached; "
+                         "the schedule shown is the first solve's, not checked against the rule")
+        best.timing = timing_value(ctx, best)
+        if best.status == "optimal":
+            best.status = "feasible"
         return best
     program, _cost = staged
     outcome = _solve_stage(ctx, program)
