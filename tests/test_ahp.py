@@ -104,11 +104,39 @@ def test_unknown_ri_table_and_method_and_size() -> None:
         "unknown priority method 'arithmetic' — use one of eigenvector, geometric_mean, "
         "sum_product"
     )
+
+
+def test_ri_beyond_the_table_is_stated_not_refused() -> None:
+    """Saaty's table stops at n = 10: n = 11…15 take Alonso & Lamata's table, beyond it
+    their fit RI(n) = (1.7699n − 4.3513)/(n − 1); the result names the source."""
+    eleven = ahp.analyse(np.ones((11, 11)))
+    assert (eleven.ri, eleven.ri_table, eleven.cr) == (1.5141, "alonso_lamata2006", 0.0)
+    twenty = ahp.analyse(np.ones((20, 20)), ri_table="alonso_lamata2006")
+    assert twenty.ri_table == "alonso_lamata2006_fit"
+    assert twenty.ri == pytest.approx((1.7699 * 20 - 4.3513) / 19, abs=1e-12)
+    # The fit agrees with the published table where both exist (n = 15: 1.5855 vs 1.5838).
+    assert (1.7699 * 15 - 4.3513) / 14 == pytest.approx(1.5838, abs=0.002)
+    assert ahp.ri_source(9) == "saaty1980"
+    assert ahp.ri_source(12, "xu1988") == "xu1988"
+
+
+@pytest.mark.parametrize("value", [1.5, 2.5, 8.5, 1 / 1.5, 0.4, 1 / 9, 9])
+def test_values_between_scale_steps_are_judgments(value: float) -> None:
+    """Any ratio from 1/9 to 9 is a judgment (yaahp's 1.5, 2.5, …)."""
+    result = ahp.analyse([[1, value], [1 / value, 1]], ("x", "y"))
+    assert result.weights[0] == pytest.approx(value / (1 + value), abs=1e-12)
+
+
+@pytest.mark.parametrize(("value", "hint"), [
+    (0.33, "write a reciprocal as a fraction: 1/3"),
+    (0.14, "write a reciprocal as a fraction: 1/7"),
+    (9.5, "use a number from 1 to 9 or its reciprocal; the nearest is 9"),
+    (0.1, "use a number from 1 to 9 or its reciprocal; the nearest is 1/9"),
+])
+def test_values_off_the_scale_or_rounded_reciprocals_are_refused(value: float, hint: str) -> None:
     with pytest.raises(InputError) as e:
-        ahp.analyse(np.ones((11, 11)))
-    assert str(e.value) == (
-        "the RI table saaty1980 has no value for n = 11 — use the RI table alonso_lamata2006"
-    )
+        ahp.analyse([[1, value], [1 / value, 1]], ("x", "y"))
+    assert str(e.value) == f"a[x, y] = {value:g} is not on the Saaty scale (1/9 to 9) — {hint}"
 
 
 # --------------------------------------------------------------------------
@@ -137,12 +165,14 @@ def test_unknown_ri_table_and_method_and_size() -> None:
         ),
         (
             [[1, 2, 10], [1 / 2, 1, 2], [1 / 10, 1 / 2, 1]],
-            "a[x, z] = 10 is not on the Saaty scale — use 1–9 or 1/2–1/9; the nearest is 9",
+            "a[x, z] = 10 is not on the Saaty scale (1/9 to 9) — use a number from 1 to 9 or its "
+            "reciprocal; the nearest is 9",
             (0, 2),
         ),
         (
             [[1, 2, 0.33], [1 / 2, 1, 2], [3, 1 / 2, 1]],
-            "a[x, z] = 0.33 is not on the Saaty scale — use 1–9 or 1/2–1/9; the nearest is 1/3",
+            "a[x, z] = 0.33 is not on the Saaty scale (1/9 to 9) — write a reciprocal as a "
+            "fraction: 1/3",
             (0, 2),
         ),
         (

@@ -168,14 +168,14 @@ PAIR_ERRORS = [
     (
         "value above the scale",
         ("value: 5}", "value: 10}"),
-        "6:families.pairs[2].value: value 10 is not on the Saaty scale (1–9 and 1/2–1/9) — "
-        "use a whole number from 1 to 9 or its reciprocal; the nearest is 9",
+        "6:families.pairs[2].value: value 10 is not on the Saaty scale (1/9 to 9) — "
+        "use a number from 1 to 9 or its reciprocal; the nearest is 9",
     ),
     (
         "rounded fraction",
         ("value: 5}", "value: 0.33}"),
-        "6:families.pairs[2].value: value 0.33 is not on the Saaty scale (1–9 and 1/2–1/9) — "
-        "use a whole number from 1 to 9 or its reciprocal; the nearest is 1/3",
+        "6:families.pairs[2].value: value 0.33 is not on the Saaty scale (1/9 to 9) — "
+        "write a reciprocal as a fraction: 1/3",
     ),
     (
         "zero",
@@ -341,7 +341,7 @@ MATRIX_ERRORS = [
         "value off the scale",
         ("        - [1, 2, 4]", "        - [1, 2, 12]"),
         "17:indicators.economy.matrix.rows[0][2]: value 12 is not on the Saaty scale "
-        "(1–9 and 1/2–1/9) — use a whole number from 1 to 9 or its reciprocal; the nearest is 9",
+        "(1/9 to 9) — use a number from 1 to 9 or its reciprocal; the nearest is 9",
     ),
     (
         "order leaves an id out",

@@ -25,6 +25,7 @@ from evalkit.methods.ahp.consistency import (
     consistency,
     priorities,
     random_index,
+    ri_source,
 )
 from evalkit.methods.ahp.group import aggregate, combine, global_weights
 from evalkit.methods.ahp.repair import Repair, Revision, suggest_revisions
@@ -34,6 +35,7 @@ from evalkit.methods.ahp.scale import (
     nearest_scale_value,
     on_saaty_scale,
     saaty_label,
+    scale_hint,
     validate_matrix,
 )
 from evalkit.methods.registry import COMBINATION_METHODS, PRIORITY_METHODS, RI_TABLES
@@ -61,7 +63,9 @@ __all__ = [
     "on_saaty_scale",
     "priorities",
     "random_index",
+    "ri_source",
     "saaty_label",
+    "scale_hint",
     "suggest_revisions",
     "validate_matrix",
 ]

@@ -49,6 +49,11 @@ RI_XU_1988: dict[int, float] = {
     9: 1.46, 10: 1.49, 11: 1.52, 12: 1.54, 13: 1.56, 14: 1.58, 15: 1.59,
 }
 
+#: Beyond every table: Alonso & Lamata (2006)'s fit of the mean random λmax,
+#: λ̄(n) ≈ 2.7699 n − 4.3513, so RI(n) ≈ (1.7699 n − 4.3513)/(n − 1) (1.5855 at
+#: n = 15 against their table's 1.5838).  A result that uses it is labelled so.
+RI_FIT = "alonso_lamata2006_fit"
+
 DEFAULT_RI_TABLE = "saaty1980"
 DEFAULT_METHOD = "eigenvector"
 DEFAULT_THRESHOLD = 0.10
@@ -97,7 +102,8 @@ class AhpResult:
     filled-in judgments as (item_i, item_j, a_ij) with i before j in
     ``items``.  ``lambda_max`` is the Perron root of ``matrix`` whatever the
     priority ``method``; ``ci`` = (λmax − n)/(n − 1); ``cr`` = CI/RI, 0 for
-    n ≤ 2; ``acceptable`` = CR ≤ ``threshold``.
+    n ≤ 2; ``acceptable`` = CR ≤ ``threshold``.  ``ri_table`` is where RI came
+    from: the table asked for, or (n beyond it) :func:`ri_source`'s.
     """
 
     items: tuple[str, ...]
@@ -121,21 +127,30 @@ class AhpResult:
 
 
 def random_index(n: int, ri_table: str = DEFAULT_RI_TABLE) -> float:
-    """RI(n) from the named table of :data:`RI_TABLES`."""
+    """RI(n) from the named table of :data:`RI_TABLES` (see :func:`ri_source` for n
+    beyond it)."""
+    return _random_index(n, ri_table)[0]
+
+
+def ri_source(n: int, ri_table: str = DEFAULT_RI_TABLE) -> str:
+    """Where RI(n) comes from: ``ri_table`` when it covers n; else the first table that
+    does (Alonso & Lamata's, to n = 15); beyond every table, :data:`RI_FIT`."""
+    return _random_index(n, ri_table)[1]
+
+
+def _random_index(n: int, ri_table: str) -> tuple[float, str]:
     if ri_table not in RI_TABLES:
         raise InputError(
             f"unknown RI table {ri_table!r}",
             f"use one of {', '.join(RI_TABLES)}",
         )
     table = RI_TABLES[ri_table]
-    if n not in table:
-        larger = [name for name, t in RI_TABLES.items() if n in t]
-        hint = (
-            f"use the RI table {larger[0]}" if larger
-            else f"no RI table covers n = {n}; split the items into smaller groups"
-        )
-        raise InputError(f"the RI table {ri_table} has no value for n = {n}", hint)
-    return table[n]
+    if n in table:
+        return table[n], ri_table
+    larger = [name for name, t in RI_TABLES.items() if n in t]
+    if larger:
+        return RI_TABLES[larger[0]][n], larger[0]
+    return (1.7699 * n - 4.3513) / (n - 1), RI_FIT
 
 
 def priorities(matrix: ArrayLike, method: str = DEFAULT_METHOD) -> Matrix:
@@ -165,7 +180,7 @@ def consistency(
     """
     a = np.asarray(matrix, dtype=float)
     n = a.shape[0]
-    ri = random_index(n, ri_table)
+    ri, _ = _random_index(n, ri_table)
     v = eigenvector(a)
     lambda_max = float(np.mean(a @ v / v))
     if n <= 2:
@@ -204,7 +219,7 @@ def analyse(
         ci=ci,
         cr=cr,
         ri=ri,
-        ri_table=ri_table,
+        ri_table=ri_source(len(ids), ri_table),
         n=len(ids),
         method=method,
         threshold=threshold,

@@ -18,7 +18,7 @@ from typing import Any
 from evalkit.errors import InputError
 from evalkit.io.numbers import as_number, parse_number
 from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, text_of
-from evalkit.methods.ahp.scale import nearest_scale_value, on_saaty_scale, saaty_label
+from evalkit.methods.ahp.scale import on_saaty_scale, scale_hint
 
 __all__ = ["Node", "Reader", "child", "ratio"]
 
@@ -141,10 +141,9 @@ class Reader:
             "judgments are ratios: 1 = equally important, 3 or 1/3 = moderately more or less",
         )
         if not self.aggregated and not on_saaty_scale(value):
-            nearest = saaty_label(nearest_scale_value(value))
             raise self.fail(
-                f"value {node.text} is not on the Saaty scale (1–9 and 1/2–1/9)",
-                f"use a whole number from 1 to 9 or its reciprocal; the nearest is {nearest}",
+                f"value {node.text} is not on the Saaty scale (1/9 to 9)",
+                scale_hint(value),
                 node.line,
                 path,
             )

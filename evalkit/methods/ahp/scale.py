@@ -52,8 +52,26 @@ def saaty_label(value: float) -> str:
 
 
 def on_saaty_scale(value: float) -> bool:
-    """True when ``value`` is one of 1/9, …, 1/2, 1, 2, …, 9 (within 1e-6 relative)."""
-    return any(abs(value - s) <= _RECIPROCAL_TOL * s for s in SAATY_SCALE)
+    """True when ``value`` is a judgment on the 1/9…9 scale: any ratio from 1/9 to 9
+    (1.5 and 2.5 as yaahp and many questionnaires allow, and their reciprocals), except
+    a rounded reciprocal such as 0.33 or 0.14 — within 2% of 1/3 or 1/7 but not equal
+    to it — which is taken for a typing slip (write 1/3) rather than 1/3.03."""
+    low, high = SAATY_SCALE[0], SAATY_SCALE[-1]
+    if not (low * (1 - _RECIPROCAL_TOL) <= value <= high * (1 + _RECIPROCAL_TOL)):
+        return False
+    if value >= 1:
+        return True
+    nearest = nearest_scale_value(value)
+    return abs(value - nearest) <= _RECIPROCAL_TOL * nearest or \
+        abs(value - nearest) > 0.02 * nearest
+
+
+def scale_hint(value: float) -> str:
+    """What to write instead of a value :func:`on_saaty_scale` refuses."""
+    nearest = saaty_label(nearest_scale_value(value))
+    if SAATY_SCALE[0] <= value < 1:
+        return f"write a reciprocal as a fraction: {nearest}"
+    return f"use a number from 1 to 9 or its reciprocal; the nearest is {nearest}"
 
 
 def nearest_scale_value(value: float) -> float:
@@ -126,8 +144,8 @@ def validate_matrix(
                 )
             if not aggregated and not on_saaty_scale(v):
                 raise MatrixError(
-                    f"{cell(i, j)} = {v:g} is not on the Saaty scale",
-                    f"use 1–9 or 1/2–1/9; the nearest is {saaty_label(nearest_scale_value(v))}",
+                    f"{cell(i, j)} = {v:g} is not on the Saaty scale (1/9 to 9)",
+                    scale_hint(v),
                     cell=(i, j),
                 )
     for i in range(n):
