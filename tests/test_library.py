@@ -66,3 +66,32 @@ def test_selection_and_robustness_refuse_other_objects(evaluation, scenario) -> 
         robustness("evaluation", samples=10)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="scenario: must be a Scenario, got dict"):
         robustness(evaluation, scenario={}, samples=10)  # type: ignore[arg-type]
+
+
+def test_results_as_frames_agree_with_their_json(evaluation, scenario) -> None:
+    """Selection and robustness results have ``to_frame()`` like the evaluation: the same
+    figures as their JSON, as a table a notebook can use."""
+    chosen = select_towns(evaluation, scenario, alternatives=0)
+    frame = chosen.to_frame()
+    data = chosen.to_dict()
+    assert list(frame.index) == [t["id"] for t in data["selected"]]
+    assert list(frame["year"]) == [t["year"] for t in data["selected"]]
+    assert list(frame["closeness"]) == [t["closeness"] for t in data["selected"]]
+    for t in data["selected"]:
+        for category, cost in t["costs"].items():
+            assert frame.loc[t["id"], f"cost_{category}"] == cost
+    limits = chosen.constraints_frame()
+    assert list(limits.index) == [c["name"] for c in data["constraints"]]
+    assert list(limits["slack"]) == [c["slack"] for c in data["constraints"]]
+    flows = chosen.financing_frame()
+    assert flows["amount"].sum() == pytest.approx(sum(f["amount"] for f in data["financing"]),
+                                                  abs=1e-12)
+
+    shares = robustness(evaluation, scenario=scenario, samples=200, seed=1)
+    table = shares.to_frame()
+    out = shares.to_dict()
+    assert list(table.index) == list(out["rank_acceptability"])
+    for town, row in out["rank_acceptability"].items():
+        assert [table.loc[town, f"b{r + 1}"] for r in range(len(row))] == row
+        assert table.loc[town, "top_k"] == out["top_k"][town]
+        assert table.loc[town, "core_index"] == out["core_index"][town]

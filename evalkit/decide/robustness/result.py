@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from evalkit.decide.robustness.acceptability import Stability
 from evalkit.decide.robustness.core_index import SelectionRobustness
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +46,20 @@ class Robustness:
     selection: SelectionRobustness | None
     selection_note: str | None
     statement: Mapping[str, str]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per town (id as the index): name, the rank acceptability b_1 … b_depth
+        (columns ``b1`` …), the top-k share a^k (``top_k``) and, with a selection, the core
+        index (``core_index``)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.acceptability, index=pd.Index(self.ids, name="id"),
+                             columns=[f"b{r + 1}" for r in range(self.acceptability.shape[1])])
+        frame.insert(0, "name", self.names)
+        frame["top_k"] = self.top_k
+        if self.selection is not None:
+            frame["core_index"] = self.selection.core_index
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
         """The ``evalkit robust --format json`` object (a documented contract).

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalkit.decide.scenario import Scenario
 from evalkit.errors import InfeasibleError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOL = 1e-6
 """Feasibility tolerance when reading a solution back."""
@@ -342,6 +345,40 @@ class SelectionResult:
             if row.name == name:
                 return row
         raise KeyError(name)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The chosen towns, one row each in the order shown: id (the index), name, year,
+        closeness, cost and each category's cost (亿元), talent need, before_as_of."""
+        import pandas as pd
+
+        rows = [{"id": t.id, "name": t.name, "year": t.year, "closeness": t.closeness,
+                 "cost": t.cost, **{f"cost_{k}": v for k, v in t.costs.items()},
+                 "talent_need": t.talent_need, "before_as_of": t.before_as_of}
+                for t in self.selected]
+        columns = ["id", "name", "year", "closeness", "cost",
+                   *dict.fromkeys(f"cost_{k}" for t in self.selected for k in t.costs),
+                   "talent_need", "before_as_of"]
+        return pd.DataFrame(rows, columns=columns).set_index("id")
+
+    def constraints_frame(self) -> pd.DataFrame:
+        """Every limit: name (the index), used, limit, slack, unit, sense, binding, key,
+        year."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"name": c.name, "used": c.used, "limit": c.limit, "slack": c.slack, "unit": c.unit,
+              "sense": c.sense, "binding": c.binding, "key": c.key, "year": c.year}
+             for c in self.constraints],
+            columns=["name", "used", "limit", "slack", "unit", "sense", "binding", "key",
+                     "year"]).set_index("name")
+
+    def financing_frame(self) -> pd.DataFrame:
+        """Who pays what: town, source, year, amount (亿元), one row per flow."""
+        import pandas as pd
+
+        return pd.DataFrame([{"town": f.town, "source": f.source, "year": f.year,
+                              "amount": f.amount} for f in self.financing],
+                            columns=["town", "source", "year", "amount"])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of issue 4, and the keys added since.
