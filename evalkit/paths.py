@@ -9,4 +9,5 @@ DEFAULT_CRITERIA = PROJECT_ROOT / "criteria" / "default.yaml"
 DEFAULT_CANDIDATES = PROJECT_ROOT / "candidates" / "towns.csv"
 DEFAULT_SCENARIO = PROJECT_ROOT / "criteria" / "scenario.yaml"
 TEMPLATES = PROJECT_ROOT / "templates"
-OUT = PROJECT_ROOT / "out"
+OUT = Path("out")
+"""Reports go under ``out/`` of the working directory (not of the install tree)."""

@@ -45,6 +45,42 @@ def inputs(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Criteria-set YAML file. [default: the bundled criteria/default.yaml]")(wrapped)
 
 
+def weighting(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--weighting``, ``--standardization``, ``--normalization`` and
+    ``--allow-inconsistent``: the options of :func:`evalkit.evaluate`, the same on every
+    command that weights.  The command receives them as one ``weighting`` mapping, to
+    pass on as ``evaluate(criteria, table, **weighting)``."""
+    from evalkit.methods.registry import (
+        ENTROPY_STANDARDIZATIONS,
+        NORMALIZATIONS,
+        WEIGHTING_METHODS,
+    )
+
+    @functools.wraps(func)
+    def collected(*args: Any, weighting_method: str | None, standardization: str | None,
+                  normalization: str | None, allow_inconsistent: bool, **kwargs: Any) -> Any:
+        options = {"weighting": weighting_method, "standardization": standardization,
+                   "normalization": normalization,
+                   "weighting_options": {"allow_inconsistent": True} if allow_inconsistent
+                   else None}
+        return func(*args, weighting=options, **kwargs)
+
+    wrapped: Callable[..., Any] = collected
+    for option in reversed((
+        click.option("--weighting", "weighting_method", type=click.Choice(list(WEIGHTING_METHODS)),
+                     help="Weighting method (default: the criteria set's)."),
+        click.option("--standardization", type=click.Choice(list(ENTROPY_STANDARDIZATIONS)),
+                     help="Entropy only: raw proportions or direction-aware min–max."),
+        click.option("--normalization", type=click.Choice(list(NORMALIZATIONS)),
+                     help="TOPSIS normalisation (default: the criteria set's, usually vector)."),
+        click.option("--allow-inconsistent", is_flag=True,
+                     help="Proceed when an AHP matrix has CR above the threshold (recorded as "
+                          "a warning)."),
+    )):
+        wrapped = option(wrapped)
+    return wrapped
+
+
 def load_table(candidates_path: Path, sources_path: Path | None) -> CandidateTable:
     """The candidate table with its sources: ``--sources`` if given, else its own, if any."""
     from evalkit.io.candidates import load_candidates

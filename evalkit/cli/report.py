@@ -11,7 +11,7 @@ import click
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.options import inputs, load_table, shown, weighting
 from evalkit.cli.progress import steps
 from evalkit.decide.robustness import robustness
 from evalkit.decide.scenario import load_scenario
@@ -22,6 +22,7 @@ from evalkit.paths import OUT
 
 @cli.command()
 @inputs
+@weighting
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Selection scenario (default: scenario.yaml beside the criteria set, if any).")
 @click.option("--no-selection", is_flag=True, help="Leave out selection and robustness.")
@@ -34,7 +35,8 @@ from evalkit.paths import OUT
 @click.option("--lang", "langs", type=click.Choice(["zh", "en"]), multiple=True,
               default=("zh",), show_default=True, help="Report language; repeat for both.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=OUT,
-              show_default="out", help="Directory for the run directory.")
+              show_default="out", help="Directory for the run directory (relative to the working "
+                   "directory).")
 @click.option("--towns/--no-towns", default=True, show_default=True,
               help="Also write one report per town.")
 @click.option("--html", is_flag=True, help="Also write the HTML sources (html/ in the run).")
@@ -57,7 +59,7 @@ from evalkit.paths import OUT
               help="Report time, e.g. 2025-03-01T10:00:00+08:00 (default: now, or "
                    "SOURCE_DATE_EPOCH); fix it for reproducible output.")
 def report(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
-           scenario_path: Path | None,
+           weighting: dict[str, Any], scenario_path: Path | None,
            no_selection: bool, no_robustness: bool, samples: int | None, seed: int,
            targets_path: Path | None, langs: tuple[str, ...], out_dir: Path, towns: bool,
            html: bool, output_format: str, document_number: str,
@@ -79,7 +81,7 @@ def report(criteria_path: Path, candidates_path: Path, sources_path: Path | None
         find_cjk_fonts()  # no CJK font: stop before any work, with the install hint
         criteria = load_criteria(shown(criteria_path))
         candidates = load_table(candidates_path, sources_path)
-        evaluation = evaluate(criteria, candidates)
+        evaluation = evaluate(criteria, candidates, **weighting)
         warn(evaluation.warnings)
         base = Path(criteria.path or criteria_path).parent
         inputs_used: dict[str, Path] = {"criteria": Path(criteria_path),
