@@ -750,8 +750,9 @@ def _wrap_solver(monkeypatch: pytest.MonkeyPatch, solver: str, change) -> None:
     """Every solve by ``solver`` passes through ``change(program, outcome)``."""
     real = backends.SOLVERS[solver]
 
-    def wrapped(program, time_limit, tolerances, *, presolve=True):
-        return change(program, real(program, time_limit, tolerances, presolve=presolve))
+    def wrapped(program, time_limit, tolerances, *, presolve=True, start=None):
+        return change(program, real(program, time_limit, tolerances, presolve=presolve,
+                                    start=start))
 
     table = {name: backends.SOLVERS[name] for name in ("cbc", "highs")}
     monkeypatch.setattr(backends, "SOLVERS", {**table, solver: wrapped})
@@ -1061,3 +1062,39 @@ def test_row_check_allows_for_printed_digits_but_not_for_a_broken_row() -> None:
                          ["finance"]))
     assert program.violation(np.array([0.88888889, 100.01111, 1.0])) is None
     assert program.violation(np.array([0.88888889, 100.0, 1.0])) == "finance"
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_a_start_from_the_rounded_lp_is_feasible_and_the_solvers_take_it(solver: str) -> None:
+    """At scale the solver starts from the LP relaxation rounded down (0-1 columns) with
+    the money re-solved; both solvers accept it and still prove the optimum."""
+    from evalkit.decide.selection.backends import Tolerances, lp_relaxation, run
+    from evalkit.decide.selection.program import EQ, GE, LE, Rows, build
+    from evalkit.decide.selection.reduce import _within, rounded_start
+
+    # max Σ v_j x_j: Σ c_j x_j = F (the money), F ≤ 10, at least one town
+    value = np.array([5.0, 4.0, 3.0, 1.0])
+    cost = np.array([6.0, 5.0, 4.0, 1.0])
+    program = build(np.append(value, 0.0), np.zeros(5), np.array([1, 1, 1, 1, np.inf]),
+                    np.array([True, True, True, True, False]),
+                    Rows([(np.arange(5), np.append(cost, -1.0)), (np.array([4]), np.ones(1)),
+                          (np.arange(4), np.ones(4))],
+                         [EQ, LE, GE], [0.0, 10.0, 1.0], ["finance", "money", "count"]))
+    lp = lp_relaxation(program, None)
+    assert lp.values is not None and not np.allclose(lp.values[:4], np.round(lp.values[:4]))
+    start = rounded_start(program, lp.values, None)
+    assert start is not None and program.violation(start) is None
+    assert start[4] == pytest.approx(cost @ start[:4], abs=1e-9)  # the money follows the towns
+    best = run(program, solver, None, Tolerances(), start=start)
+    assert best.status == "optimal" and best.objective == pytest.approx(8.0, abs=1e-9)
+    # rounding down cannot keep "exactly two towns" when the LP splits a town: no start
+    exactly = build(np.append(value, 0.0), np.zeros(5), np.array([1, 1, 1, 1, np.inf]),
+                    np.array([True, True, True, True, False]),
+                    Rows([(np.arange(5), np.append(cost, -1.0)), (np.array([4]), np.ones(1)),
+                          (np.arange(4), np.ones(4))],
+                         [EQ, LE, EQ], [0.0, 10.0, 2.0], ["finance", "money", "count"]))
+    assert rounded_start(exactly, np.array([1.0, 0.8, 0.2, 0.0, 10.0]), None) is None
+    # a solver's bound weaker than the Lagrangian bound is replaced by it, never below the answer
+    loose = backends.Outcome("feasible", start, 8.0, 1e6)
+    assert _within(loose, 9.5).bound == 9.5
+    assert _within(loose, 7.9).bound == 8.0

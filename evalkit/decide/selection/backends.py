@@ -81,11 +81,12 @@ class Outcome:
         return abs(self.bound - self.objective) / max(abs(self.objective), 1e-10)
 
 
-def run(program: Program, solver: str, time_limit: float | None, tolerances: Tolerances
-        ) -> Outcome:
+def run(program: Program, solver: str, time_limit: float | None, tolerances: Tolerances,
+        start: np.ndarray | None = None) -> Outcome:
     """Solve with ``solver``; the answer is checked row by row against the program.
 
-    A solution that breaks a row is solved again without presolve (CBC 2.10's
+    ``start``: an answer the solver starts from (its MIP start), used when it breaks
+    no row.  A solution that breaks a row is solved again without presolve (CBC 2.10's
     preprocessing can return one, logging "Postprocessed model is infeasible");
     if it still breaks one, :class:`SolverError` is raised rather than a
     wrong plan reported.
@@ -96,9 +97,11 @@ def run(program: Program, solver: str, time_limit: float | None, tolerances: Tol
             return Outcome("infeasible")
         return Outcome("optimal", empty, program.offset, program.offset)
     solve = SOLVERS[solver]
-    outcome: Outcome = solve(program, time_limit, tolerances, presolve=True)
+    if start is not None and program.violation(start) is not None:
+        start = None  # a start that breaks a row would only be refused by the solver
+    outcome: Outcome = solve(program, time_limit, tolerances, presolve=True, start=start)
     if outcome.values is not None and program.violation(outcome.values):
-        outcome = solve(program, time_limit, tolerances, presolve=False)
+        outcome = solve(program, time_limit, tolerances, presolve=False, start=start)
         broken = program.violation(outcome.values) if outcome.values is not None else None
         if broken:
             raise SolverError(
@@ -150,11 +153,11 @@ PRESOLVE_RULES_OFF = 8192 | 16384 | 32768
 
 
 def highs(program: Program, time_limit: float | None, tolerances: Tolerances, *,
-          presolve: bool = True) -> Outcome:
-    """One HiGHS run; the bound is HiGHS's ``mip_dual_bound``."""
+          presolve: bool = True, start: np.ndarray | None = None) -> Outcome:
+    """One HiGHS run (from ``start`` when given); the bound is HiGHS's ``mip_dual_bound``."""
     import highspy
 
-    start = time.perf_counter()
+    began = time.perf_counter()
     try:
         h = _highs_model(program)
         h.setOptionValue("mip_rel_gap", tolerances.rel_gap)
@@ -168,13 +171,17 @@ def highs(program: Program, time_limit: float | None, tolerances: Tolerances, *,
             # rows once per column: at 20,000 0-1 columns (10,000 towns, two years) they took
             # most of a 45 s solve, for reductions the dominated-column rule makes anyway
             h.setOptionValue("presolve_rule_off", PRESOLVE_RULES_OFF)
+        if start is not None:
+            given = highspy.HighsSolution()
+            given.col_value = [float(x) for x in start]
+            h.setSolution(given)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
         solution = h.getSolution()
     except Exception as exc:  # highspy raises plain exceptions; the user gets one line
         raise SolverError(f"HiGHS failed: {exc}", "try --solver cbc") from None
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     kind = highspy.HighsModelStatus
     has_solution = info.primal_solution_status == 2
     values = np.asarray(solution.col_value, dtype=float) if has_solution else None
@@ -294,12 +301,14 @@ _INTEGER_GAP = re.compile(r"integer gap of (\S+) less than")
 
 
 def cbc(program: Program, time_limit: float | None, tolerances: Tolerances, *,
-        presolve: bool = True) -> Outcome:
-    """One CBC run; the bound is read from its log (best possible, or the gap it stopped at)."""
-    start = time.perf_counter()
+        presolve: bool = True, start: np.ndarray | None = None) -> Outcome:
+    """One CBC run (from ``start`` when given, as its ``-mips`` file); the bound is read from
+    its log (best possible, or the gap it stopped at)."""
+    began = time.perf_counter()
     binary = cbc_path()
     folder = tempfile.mkdtemp(prefix="evalkit-cbc-")
     model, solution = os.path.join(folder, "model.mps"), os.path.join(folder, "solution.txt")
+    mipstart = os.path.join(folder, "start.txt")
     try:
         write_mps(program, model)
         command = [binary, model, "-timeMode", "elapsed",
@@ -309,6 +318,12 @@ def cbc(program: Program, time_limit: float | None, tolerances: Tolerances, *,
             command += ["-sec", repr(max(0.01, float(time_limit)))]
         if not presolve:
             command += ["-preprocess", "off"]
+        if start is not None:
+            # CBC reads a start as its own solution file: "index name value" a line
+            with open(mipstart, "w", encoding="ascii") as stream:
+                stream.write("Feasible - objective value 0\n")
+                stream.writelines(f"{j} C{j} {float(x)!r}\n" for j, x in enumerate(start))
+            command += ["-mips", mipstart]
         command += ["-printingOptions", "all", "-solve", "-solution", solution]
         try:
             done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -322,11 +337,11 @@ def cbc(program: Program, time_limit: float | None, tolerances: Tolerances, *,
         with open(solution, encoding="utf-8", errors="replace") as stream:
             text = stream.read()
     finally:
-        for name in (model, solution):
+        for name in (model, solution, mipstart):
             if os.path.exists(name):
                 os.unlink(name)
         os.rmdir(folder)
-    return _read_cbc(program, text, log, time.perf_counter() - start)
+    return _read_cbc(program, text, log, time.perf_counter() - began)
 
 
 def _read_cbc(program: Program, text: str, log: str, seconds: float) -> Outcome:

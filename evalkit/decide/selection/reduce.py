@@ -116,12 +116,14 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
         fixed = ~core
         if fixed.sum() == 0:
             whole = program if years is None else _open_years(years, program, None)
-            outcome = run(whole, solver, remaining(), tolerances)
-            return outcome, Core(fixed, bounds.prefer, -np.inf)
+            outcome = run(whole, solver, remaining(), tolerances,
+                          start=rounded_start(whole, lp, remaining()))
+            return _within(outcome, top), Core(fixed, bounds.prefer, -np.inf)
         restricted, free = program.restricted(fixed, bounds.prefer)
         if years is not None:
             restricted = _open_years(years, restricted, free)
-        outcome = run(restricted, solver, remaining(), tolerances)
+        outcome = run(restricted, solver, remaining(), tolerances,
+                      start=rounded_start(restricted, lp[free], remaining()))
         out_of_time = _out_of_time(remaining)
         if outcome.status == "infeasible" and out_of_time:
             return Outcome("stopped", seconds=outcome.seconds), Core(fixed, bounds.prefer, np.inf)
@@ -141,6 +143,8 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
         bound = outcome.bound
         if bound is not None:
             bound = max(bound, worst)
+        if bound is not None:  # never weaker than the Lagrangian bound, never below the answer
+            bound = max(min(bound, top), value)
         detail = (f"{int(fixed.sum()):,} of {int(integer.sum()):,} 0-1 columns fixed by "
                   "reduced cost")
         if wrong.any() and out_of_time:
@@ -154,6 +158,36 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
             continue
         return (Outcome(outcome.status, full, value, bound, outcome.seconds, detail),
                 Core(fixed, bounds.prefer, limit))
+
+
+def rounded_start(program: Program, lp: np.ndarray, time_limit: float | None
+                  ) -> np.ndarray | None:
+    """A first answer for the solver: the LP relaxation's 0-1 columns rounded down, the
+    other columns re-solved as an LP with those held (None when that breaks a row).  At
+    scale it spares the solver from starting with nothing (HiGHS, given little time,
+    otherwise reports the empty set)."""
+    integer = program.integer
+    if not integer.any() or lp.shape != (program.n_cols,):
+        return None
+    values = np.array(lp, dtype=float)
+    values[integer] = np.floor(values[integer] + 1e-9)
+    values = np.minimum(np.maximum(values, program.lower), program.upper)
+    if not integer.all():
+        held, free = program.restricted(integer, values)
+        found = lp_relaxation(held, time_limit)
+        if found.status != "optimal" or found.values is None:
+            return None
+        values[free] = found.values
+    return values if program.violation(values) is None else None
+
+
+def _within(outcome: Outcome, top: float) -> Outcome:
+    """``outcome`` with its bound no weaker than the Lagrangian bound ``top``."""
+    if outcome.bound is None or not np.isfinite(top) or outcome.bound <= top:
+        return outcome
+    bound = top if outcome.objective is None else max(top, outcome.objective)
+    return Outcome(outcome.status, outcome.values, outcome.objective, bound, outcome.seconds,
+                   outcome.detail)
 
 
 def _out_of_time(remaining: Callable[[], float | None]) -> bool:
@@ -186,4 +220,5 @@ def with_core(program: Program, core: Core, solver: str, tolerances: Tolerances,
                    outcome.detail)
 
 
-__all__ = ["CORE_MIN", "EQ", "Bounds", "Core", "lagrangian", "relax", "solve_core", "with_core"]
+__all__ = ["CORE_MIN", "EQ", "Bounds", "Core", "lagrangian", "relax", "rounded_start", "solve_core",
+           "with_core"]
