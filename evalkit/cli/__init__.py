@@ -41,8 +41,9 @@ class UserError(click.ClickException):
             click.echo(visible(line), file=file, err=file is None)
 
 
-COMMAND_MODULES = {"rank": "rank", "report": "report", "robust": "robust", "select": "select",
-                   "validate": "validate", "weights": "weights", "years": "years"}
+COMMAND_MODULES = {"init": "init", "rank": "rank", "report": "report", "robust": "robust",
+                   "select": "select", "validate": "validate", "weights": "weights",
+                   "years": "years"}
 """Each command's module under :mod:`evalkit.cli`, imported only when the command is run
 (or listed by ``--help``): ``evalkit rank`` never pays for the solver, the robustness
 analysis or the report's imports."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from evalkit.cli import cli, warn
 from evalkit.cli.options import inputs, shown
-from evalkit.errors import exit_code, visible
+from evalkit.errors import InputError, exit_code, visible
+
+if TYPE_CHECKING:
+    from evalkit.decide.checks import InputCheck
 
 
 @cli.command()
@@ -42,6 +47,8 @@ def validate(criteria_path: Path, candidates_path: Path, sources_path: Path | No
                           scenario=shown(scenario_path) if scenario_path else None,
                           targets=shown(targets_path) if targets_path else None,
                           sources=shown(sources_path) if sources_path else None)
+    if result.problems:
+        result = replace(result, problems=(*result.problems, *_unchecked_judgments(result)))
     # the table's own warnings (how it was read, what the import fixed), once each
     warn(dict.fromkeys((*(result.candidates.warnings if result.candidates is not None else ()),
                         *result.warnings)))
@@ -78,3 +85,30 @@ def validate(criteria_path: Path, candidates_path: Path, sources_path: Path | No
     if result.provenance is not None:
         lines.append(result.provenance.summary())
     click.echo("\n".join(lines))
+
+
+def _unchecked_judgments(result: InputCheck) -> list[InputError]:
+    """The experts' judgment files (YAML or questionnaire workbooks), each read on its own,
+    when a problem elsewhere (the candidate table) kept the checks from reaching them."""
+    from evalkit.methods.ahp.judgments import load_judgments
+    from evalkit.methods.weighting import judgment_files
+
+    criteria = result.criteria
+    if criteria is None or result.experts or criteria.weighting.method not in ("ahp", "combined"):
+        return []
+    try:
+        files = judgment_files(criteria.weighting)
+    except InputError:
+        return []  # a weighting problem: reported with the criteria set once the table reads
+    named = {str(problem.file) for problem in result.problems}
+    if any(str(path) in named for path in files):
+        return []  # read already
+    families = tuple(f.id for f in criteria.families)
+    members = {f: [i.id for i in criteria.members(f)] for f in families}
+    found = []
+    for path in files:
+        try:
+            load_judgments(path, families, members)
+        except InputError as problem:
+            found.append(problem)
+    return found

@@ -21,7 +21,7 @@ from evalkit.io.yamlfile import line_of
 from evalkit.methods.ahp.consistency import DEFAULT_METHOD, DEFAULT_RI_TABLE, DEFAULT_THRESHOLD
 from evalkit.methods.ahp.experts import AhpWeights, ahp_weights
 from evalkit.methods.ahp.group import combine
-from evalkit.methods.ahp.judgments import ExpertJudgments, load_judgments
+from evalkit.methods.ahp.judgments import ExpertJudgments, is_judgment_file, load_judgments
 from evalkit.methods.matrix import DecisionMatrix
 from evalkit.methods.registry import (
     WEIGHTING_METHODS,
@@ -212,7 +212,7 @@ def judgment_files(spec: WeightingSpec) -> list[Path]:
                               "weighting.judgments")
         path = spec.base_dir / entry
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            files += sorted(p for p in path.iterdir() if is_judgment_file(p))
         elif path.is_file():
             files.append(path)
         else:

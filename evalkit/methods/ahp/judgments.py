@@ -31,13 +31,14 @@ path (list indices count from 0).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 
 import numpy as np
 
 from evalkit.errors import InputError
+from evalkit.io.questionnaire import Questionnaire, read_questionnaire
 from evalkit.methods.ahp.completion import comparison_groups
 from evalkit.methods.ahp.metadata import Expert, read_expert, read_reason
 from evalkit.methods.ahp.reader import Node, Reader
@@ -48,6 +49,7 @@ __all__ = [
     "ExpertJudgments",
     "JudgmentMatrix",
     "Source",
+    "is_judgment_file",
     "load_judgments",
     "load_judgments_dir",
 ]
@@ -143,7 +145,8 @@ def load_judgments(
     indicator_ids = {f: tuple(indicators.get(f, ())) for f in family_ids}
     if set(indicators) != set(family_ids) or not all(indicator_ids.values()):
         raise ValueError("every family needs a non-empty list of indicators, and only families")
-    reader = Reader(Path(path), aggregated=aggregated)
+    reader = (_WorkbookReader(read_questionnaire(path), aggregated=aggregated)
+              if Path(path).suffix.lower() == ".xlsx" else Reader(Path(path), aggregated=aggregated))
     root = reader.document()
     top = reader.mapping(root, "", ("expert", "families", "indicators"), required=("expert",))
 
@@ -174,6 +177,10 @@ def load_judgments(
         # only real comparisons makes every expert's list of matrices alike.
         if len(ids) >= 2:
             matrices[family] = matrix
+    if isinstance(reader, _WorkbookReader):  # cells, not YAML lines
+        family_matrix = reader.located(family_matrix)
+        matrices = {f: reader.located(m) for f, m in matrices.items()}
+        name_line = None
     return ExpertJudgments(
         file=str(path),
         expert=expert,
@@ -192,9 +199,9 @@ def load_judgments_dir(
     *,
     aggregated: bool = False,
 ) -> list[ExpertJudgments]:
-    """Load every ``*.yaml`` / ``*.yml`` file of a directory (sorted by name)."""
+    """Load every ``*.yaml`` / ``*.yml`` / ``*.xlsx`` file of a directory (sorted by name)."""
     folder = Path(directory)
-    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    paths = sorted(p for p in folder.iterdir() if is_judgment_file(p))
     if not paths:
         raise InputError(
             "no judgment files (*.yaml) found",
@@ -202,6 +209,38 @@ def load_judgments_dir(
             file=str(folder),
         )
     return [load_judgments(p, families, indicators, aggregated=aggregated) for p in paths]
+
+
+def is_judgment_file(path: Path) -> bool:
+    """A judgment file of a folder: ``*.yaml``, ``*.yml`` or a questionnaire ``*.xlsx``
+    (not the lock file ``~$name.xlsx`` Excel keeps beside a workbook it has open)."""
+    return path.suffix in (".yaml", ".yml") or (
+        path.suffix.lower() == ".xlsx" and not path.name.startswith("~$"))
+
+
+class _WorkbookReader(Reader):
+    """A filled questionnaire (:mod:`evalkit.io.questionnaire`) read as a judgment file:
+    every position is a cell, such as ``families!C5``."""
+
+    def __init__(self, sheet: Questionnaire, *, aggregated: bool) -> None:
+        super().__init__(sheet.path, aggregated=aggregated)
+        self.sheet = sheet
+
+    def document(self) -> Node:
+        return Node(self.sheet.document, 1)
+
+    def fail(self, what: str, hint: str, line: int | None, column: str | None) -> InputError:
+        if "{a:" in hint:  # how to add YAML pairs: say it in the workbook's terms
+            hint = ("fill in more comparisons on this sheet, so that every item is compared "
+                    "with the others, directly or through another item")
+        return self.sheet.fail(what, hint, line, column)
+
+    def located(self, matrix: JudgmentMatrix) -> JudgmentMatrix:
+        """The matrix with each judgment's cell (and its row) as its source."""
+        cells, rows = self.sheet.cells, self.sheet.rows
+        sources = {k: Source(cells.get(s.row, s.column), rows.get(s.row, 0), s.flipped)
+                   for k, s in matrix.sources.items()}
+        return replace(matrix, sources=sources, line=None)
 
 
 def _matrix_block(
