@@ -77,19 +77,19 @@ def test_xlsx_output_escapes_text_cells_only(evil_towns) -> None:
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
 
-    ranking = workbook["ranking"]
+    ranking = workbook["排序结果"]
     header = [c.value for c in ranking[1]]
-    names = {row[header.index("id")].value: row[header.index("name")].value
-             for row in ranking.iter_rows(min_row=2)}
+    towns = [row for row in ranking.iter_rows(min_row=2) if isinstance(row[0].value, int)]
+    names = {row[header.index("编号")].value: row[header.index("候选镇")].value for row in towns}
     assert names == {**{t: "'" + s for t, s in EVIL.items()}, "T5": "柳塘镇"}
-    for row in ranking.iter_rows(min_row=2):
-        assert row[header.index("closeness")].data_type == "n"
-        assert isinstance(row[header.index("rank")].value, int)
+    for row in towns:
+        assert row[header.index("贴近度 C")].data_type == "n"
+        assert isinstance(row[header.index("排名")].value, int)
 
-    indicators = workbook["indicators"]
+    indicators = workbook["原始数据"]
     header = [c.value for c in indicators[1]]
     t5 = next(r for r in indicators.iter_rows(min_row=2) if r[0].value == "T5")
-    growth = t5[header.index("pop_growth")]
+    growth = t5[header.index("常住人口年均增长率（%）")]
     assert growth.data_type == "n"
     assert growth.value == pytest.approx(((5.1 / 5.5) ** (1 / 3) - 1) * 100)
     assert growth.value < 0  # a negative number stays a number

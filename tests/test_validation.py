@@ -291,8 +291,8 @@ def test_duplicate_key(tmp_path) -> None:
 
 def test_unknown_top_level_key(tmp_path) -> None:
     criteria, line = mini(tmp_path, "ranking:", "rankings:")
-    keys = ("city, families, indicators, label, name, ranking, signed_columns, version, "
-            "weighting")
+    keys = ("city, columns, families, indicators, label, name, ranking, signed_columns, "
+            "version, weighting")
     assert_error(run_cli("validate", "--criteria", criteria),
                  f"Error: mini.yaml:{line}:rankings: unknown key 'rankings' — use one of {keys}")
 

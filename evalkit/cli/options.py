@@ -13,6 +13,7 @@ from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_CRITERIA
 
 if TYPE_CHECKING:
     from evalkit.io.candidates import CandidateTable
+    from evalkit.model.criteria import CriteriaSet
 
 
 def _relative(path: Path) -> str:
@@ -45,7 +46,7 @@ def inputs(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Criteria-set YAML file. [default: the bundled criteria/default.yaml]")(wrapped)
 
 
-def weighting(func: Callable[..., Any]) -> Callable[..., Any]:
+def weighting_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--weighting``, ``--standardization``, ``--normalization`` and
     ``--allow-inconsistent``: the options of :func:`evalkit.evaluate`, the same on every
     command that weights.  The command receives them as one ``weighting`` mapping, to
@@ -81,12 +82,15 @@ def weighting(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def load_table(candidates_path: Path, sources_path: Path | None) -> CandidateTable:
-    """The candidate table with its sources: ``--sources`` if given, else its own, if any."""
+def load_table(candidates_path: Path, sources_path: Path | None,
+               criteria: CriteriaSet | None = None) -> CandidateTable:
+    """The candidate table with its sources: ``--sources`` if given, else its own, if any;
+    its headers renamed by the criteria set's ``columns:``."""
     from evalkit.io.candidates import load_candidates
 
     return load_candidates(shown(candidates_path),
-                           sources=shown(sources_path) if sources_path is not None else True)
+                           sources=shown(sources_path) if sources_path is not None else True,
+                           headers=criteria.headers if criteria is not None else None)
 
 
 def shown(path: Path) -> Path:

@@ -10,10 +10,9 @@ import click
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, quick_exit, warn
-from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.options import inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import steps
-from evalkit.io.output import csv_bytes, write_atomic, xlsx_bytes
-from evalkit.methods.registry import ENTROPY_STANDARDIZATIONS, NORMALIZATIONS, WEIGHTING_METHODS
+from evalkit.io.output import csv_bytes, write_atomic
 from evalkit.model.evaluation import Evaluation
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -23,30 +22,21 @@ COMPACT_ABOVE = 1_000
 
 @cli.command()
 @inputs
-@click.option("--weighting", type=click.Choice(list(WEIGHTING_METHODS)),
-              help="Weighting method (default: the criteria set's).")
-@click.option("--standardization", type=click.Choice(list(ENTROPY_STANDARDIZATIONS)),
-              help="Entropy only: raw proportions or direction-aware min–max.")
-@click.option("--normalization", type=click.Choice(list(NORMALIZATIONS)),
-              help="TOPSIS normalisation (default: the criteria set's, usually vector).")
-@click.option("--allow-inconsistent", is_flag=True,
-              help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
+@weighting_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(),
               help="Write to this file instead of the terminal (required for xlsx).")
 @click.option("--overwrite", is_flag=True, help="Replace --output if it exists.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of labels in the table.")
+              help="Language of labels in the table (the xlsx workbook is in Chinese).")
 @click.option("--compact/--indented", "compact", default=None,
               help=f"JSON layout: one line, or indented by two spaces. [default: indented up to "
                    f"{COMPACT_ABOVE:,} towns, compact above]")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress display (none is shown either when stderr is not a terminal).")
 def rank(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
-         weighting: str | None,
-         standardization: str | None, normalization: str | None, allow_inconsistent: bool, fmt: str,
-         output: str | None, overwrite: bool, lang: str, compact: bool | None,
-         quiet: bool) -> None:
+         weighting: dict[str, Any], fmt: str, output: str | None, overwrite: bool, lang: str,
+         compact: bool | None, quiet: bool) -> None:
     """Rank the candidate towns by TOPSIS closeness, with weights and obstacles.
 
     Example: rank the sample with CRITIC weights and save a spreadsheet:
@@ -59,12 +49,9 @@ def rank(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
     with steps(quiet) as step:
         step("读表 reading the tables")
         criteria = load_criteria(shown(criteria_path))
-        table = load_table(candidates_path, sources_path)
+        table = load_table(candidates_path, sources_path, criteria)
         step("排序 weighting and ranking")
-        result = evaluate(criteria, table, weighting=weighting, normalization=normalization,
-                          standardization=standardization,
-                          weighting_options={"allow_inconsistent": True} if allow_inconsistent
-                          else None)
+        result = evaluate(criteria, table, **weighting)
         warn(result.warnings)
         if fmt != "table" or output is not None:
             step(f"写出 writing {fmt}")
@@ -85,6 +72,9 @@ def rank(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
 def render(result: Evaluation, fmt: str, lang: str = "zh", *, compact: bool | None = None) -> bytes:
     """The ranking as bytes in one of the file formats.
 
+    XLSX is the formatted workbook of :func:`evalkit.cli.workbook.ranking_workbook`
+    (it needs the running command's context, for the cover sheet).
+
     JSON is indented (byte for byte ``json.dumps(indent=2)``) up to
     :data:`COMPACT_ABOVE` towns and compact above, unless ``compact`` says.
     """
@@ -96,26 +86,12 @@ def render(result: Evaluation, fmt: str, lang: str = "zh", *, compact: bool | No
         from evalkit.cli.tables import ranking_text
 
         return ranking_text(result, lang).encode("utf-8")
+    if fmt == "xlsx":
+        from evalkit.cli.workbook import command_line, ranking_workbook
+
+        return ranking_workbook(result, command_line(click.get_current_context()))
     header, rows = ranking_rows(result, lang)
-    if fmt == "csv":
-        return csv_bytes(header, rows)
-    criteria = result.criteria
-    weights = (["indicator", "label", "family", "direction", "unit", "weight"],
-               [[ind.id, ind.label(lang), criteria.family(ind.family).label(lang), ind.direction,
-                 ind.unit, w] for ind, w in zip(criteria.indicators, result.weights.values,
-                                                 strict=True)])
-    values = (["id", "name", *result.matrix.indicator_ids],
-              [[i, n, *row] for i, n, row in zip(result.matrix.ids, result.matrix.names,
-                                                  result.matrix.values.tolist(), strict=True)])
-    obstacles = (["id", "name", *result.obstacles.family_ids],
-                 [[i, n, *row] for i, n, row in zip(result.matrix.ids, result.matrix.names,
-                                                     result.obstacles.family_degree.tolist(),
-                                                     strict=True)])
-    agreement = (["method", "spearman", "weighted_spearman"],
-                 [[a.method, *(x if x == x else None for x in (a.spearman, a.weighted_spearman))]
-                  for a in result.agreement.values()])
-    return xlsx_bytes({"ranking": (header, rows), "weights": weights, "indicators": values,
-                       "obstacles": obstacles, "agreement": agreement})
+    return csv_bytes(header, rows)
 
 
 def ranking_rows(result: Evaluation, lang: str = "zh") -> tuple[list[str], list[list[Any]]]:

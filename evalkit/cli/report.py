@@ -11,7 +11,7 @@ import click
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown, weighting
+from evalkit.cli.options import inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import steps
 from evalkit.decide.robustness import robustness
 from evalkit.decide.scenario import load_scenario
@@ -22,7 +22,7 @@ from evalkit.paths import OUT
 
 @cli.command()
 @inputs
-@weighting
+@weighting_options
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Selection scenario (default: scenario.yaml beside the criteria set, if any).")
 @click.option("--no-selection", is_flag=True, help="Leave out selection and robustness.")
@@ -80,7 +80,7 @@ def report(criteria_path: Path, candidates_path: Path, sources_path: Path | None
         step("评估 evaluating")
         find_cjk_fonts()  # no CJK font: stop before any work, with the install hint
         criteria = load_criteria(shown(criteria_path))
-        candidates = load_table(candidates_path, sources_path)
+        candidates = load_table(candidates_path, sources_path, criteria)
         evaluation = evaluate(criteria, candidates, **weighting)
         warn(evaluation.warnings)
         base = Path(criteria.path or criteria_path).parent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich import box
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.options import inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import bars, steps
 from evalkit.decide.registry import WEIGHT_MODELS
 from evalkit.decide.robustness import (
@@ -26,7 +27,7 @@ from evalkit.decide.robustness import (
     robustness,
 )
 from evalkit.decide.scenario import load_scenario
-from evalkit.io.output import json_bytes
+from evalkit.io.output import json_bytes, write_atomic
 from evalkit.paths import DEFAULT_SCENARIO
 
 STAGES = {"weights": "抽样权重 weights", "ranking": "排序 ranking",
@@ -37,6 +38,7 @@ SHOWN_TOWNS = 20
 
 @cli.command()
 @inputs
+@weighting_options
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Selection scenario YAML [default: criteria/scenario.yaml, the bundled work "
                    "plan; the core index is skipped if it is missing].")
@@ -59,31 +61,41 @@ SHOWN_TOWNS = 20
 @click.option("--max-solves", type=click.IntRange(min=1), default=MAX_SOLVES, show_default=True,
               help="Scenarios solved one by one when there are too many towns (over "
                    f"{ENUMERATION_MAX_TOWNS} eligible) to enumerate every portfolio.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table",
+              show_default=True, help="xlsx: a formatted workbook (needs --output).")
+@click.option("--output", "-o", type=click.Path(),
+              help="Write to this file instead of the terminal (required for xlsx).")
+@click.option("--overwrite", is_flag=True, help="Replace --output if it exists.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the table.")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress bar (none is shown either when stderr is not a terminal).")
 def robust(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
-           scenario_path: Path | None, samples: int,
+           weighting: dict[str, Any], scenario_path: Path | None, samples: int,
            seed: int, weight_model: str, concentration: float, cost_spread: float,
-           k: int | None, max_solves: int, fmt: str, lang: str, quiet: bool) -> None:
+           k: int | None, max_solves: int, fmt: str, output: str | None, overwrite: bool,
+           lang: str, quiet: bool) -> None:
     """Test how robust the ranking and the selection are (SMAA, core index).
 
     Draws weight vectors, ranks the towns for each (rank-acceptability
     indices, top-k shares, central weights, winning indices), finds how far
     each weight may move before the top-k set changes, and, with a scenario,
     scales the costs and re-runs the selection for each draw (core index and
-    most frequent portfolios).  Example: weights drawn anywhere on the simplex,
+    most frequent portfolios).  With --format xlsx -o FILE.xlsx: a workbook of
+    the same tables.  Example: weights drawn anywhere on the simplex,
     costs ±30%, as JSON:
 
         evalkit robust --weight-model uniform --cost-spread 0.3 --format json
     """
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+    if fmt == "table" and output is not None:
+        raise click.UsageError("--output needs --format json or xlsx")
     with steps(quiet) as step:
         step("排序 ranking")
-        evaluation = evaluate(load_criteria(shown(criteria_path)),
-                              load_table(candidates_path, sources_path))
+        criteria = load_criteria(shown(criteria_path))
+        evaluation = evaluate(criteria, load_table(candidates_path, sources_path, criteria),
+                              **weighting)
         warn(evaluation.warnings)
         scenario = None
         if scenario_path is not None or DEFAULT_SCENARIO.exists():
@@ -99,9 +111,20 @@ def robust(criteria_path: Path, candidates_path: Path, sources_path: Path | None
                             weight_model=weight_model, concentration=concentration,
                             cost_spread=cost_spread, k=k, max_solves=max_solves,
                             progress=report)
-    if fmt == "json":
-        sys.stdout.buffer.write(json_bytes(result.to_dict()))
-        sys.stdout.flush()
+    if fmt in ("json", "xlsx"):
+        if fmt == "json":
+            data = json_bytes(result.to_dict())
+        else:
+            from evalkit.cli.workbook import command_line, robustness_workbook
+
+            data = robustness_workbook(evaluation, result, scenario,
+                                       command_line(click.get_current_context()))
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
+            click.echo(f"Wrote {written}", err=True)
         return
     _print(result, evaluation.criteria, lang)
 

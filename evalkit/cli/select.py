@@ -7,18 +7,19 @@ import time
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.options import inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import steps
 from evalkit.decide.decisive import ROBUSTNESS_MAX_ELIGIBLE, decisive_margin, quick_robustness
 from evalkit.decide.registry import SOLVERS
 from evalkit.decide.scenario import load_scenario
-from evalkit.io.output import json_bytes
+from evalkit.io.output import json_bytes, write_atomic
 from evalkit.paths import DEFAULT_SCENARIO
 
 DECISIVE_SAMPLES = 2000
@@ -27,6 +28,7 @@ DECISIVE_SAMPLES = 2000
 
 @cli.command("select")
 @inputs
+@weighting_options
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Selection scenario YAML. [default: the bundled criteria/scenario.yaml]")
 @click.option("--pick", type=click.IntRange(min=1), help="Number of towns to convert "
@@ -52,17 +54,20 @@ DECISIVE_SAMPLES = 2000
               show_default=True,
               help="Weight samples for the near-tie check's robustness part (0: none); skipped "
                    f"above {ROBUSTNESS_MAX_ELIGIBLE} eligible towns.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table",
+              show_default=True, help="xlsx: a formatted workbook (needs --output).")
+@click.option("--output", "-o", type=click.Path(),
+              help="Write to this file instead of the terminal (required for xlsx).")
+@click.option("--overwrite", is_flag=True, help="Replace --output if it exists.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress display (none is shown either when stderr is not a terminal).")
 def select_command(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
-                   scenario_path: Path | None,
+                   weighting: dict[str, Any], scenario_path: Path | None,
                    pick: int | None, solver: str, time_limit: float | None,
                    as_of: datetime | None, alternatives: int, explain: int,
-                   why_not: tuple[str, ...], ties: int, robust_samples: int, fmt: str, lang: str,
-                   quiet: bool) -> None:
+                   why_not: tuple[str, ...], ties: int, robust_samples: int, fmt: str,
+                   output: str | None, overwrite: bool, lang: str, quiet: bool) -> None:
     """Choose the towns to convert under budget, talent and phasing limits.
 
     Ranks the towns (as `evalkit rank`), screens them against the standards
@@ -74,17 +79,23 @@ def select_command(criteria_path: Path, candidates_path: Path, sources_path: Pat
     the strongest other towns were not chosen and the next-best portfolios,
     and the decisive margin: the weakest chosen and the strongest left-out town
     side by side under every method, set of weights and expert, with the
-    near-tie verdict. Example:
+    near-tie verdict. --format xlsx -o FILE.xlsx writes a workbook of the
+    towns, limits with their slack, financing and phasing. Example:
 
         evalkit select --pick 2 --solver highs --as-of 2026-06-30
     """
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+    if fmt == "table" and output is not None:
+        raise click.UsageError("--output needs --format json or xlsx")
     from evalkit.decide.selection import select_towns  # imports the solver
 
     started = time.perf_counter()
     with steps(quiet) as step:
         step("排序 ranking")
-        evaluation = evaluate(load_criteria(shown(criteria_path)),
-                              load_table(candidates_path, sources_path))
+        criteria = load_criteria(shown(criteria_path))
+        evaluation = evaluate(criteria, load_table(candidates_path, sources_path, criteria),
+                              **weighting)
         scenario = replace(load_scenario(shown(scenario_path or DEFAULT_SCENARIO)),
                            as_of=as_of.date() if as_of is not None else date.today())
         warn(evaluation.warnings)
@@ -99,8 +110,19 @@ def select_command(criteria_path: Path, candidates_path: Path, sources_path: Pat
         margin = decisive_margin(evaluation, result, scenario, robustness=shares, pick=pick,
                                  solver=solver, time_limit=_left(time_limit, started),
                                  skipped=(skipped,) if skipped else ())
-    if fmt == "json":
-        sys.stdout.buffer.write(json_bytes({**result.to_dict(), "decisive": margin.to_dict()}))
+    if fmt in ("json", "xlsx"):
+        if fmt == "json":
+            data = json_bytes({**result.to_dict(), "decisive": margin.to_dict()})
+        else:
+            from evalkit.cli.workbook import command_line, selection_workbook
+
+            data = selection_workbook(evaluation, result, scenario,
+                                      command_line(click.get_current_context()))
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
+            click.echo(f"Wrote {written}", err=True)
         return
     from evalkit.cli.decisive_table import print_decisive
     from evalkit.cli.selection_table import print_selection

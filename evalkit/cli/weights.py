@@ -13,48 +13,49 @@ from rich.table import Table
 
 from evalkit import load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown
+from evalkit.cli.options import inputs, load_table, shown, weighting_options
 from evalkit.decide.experts import experts_view
 from evalkit.decide.scenario import load_scenario
-from evalkit.io.output import json_bytes
-from evalkit.methods.registry import ENTROPY_STANDARDIZATIONS, WEIGHTING_METHODS
+from evalkit.io.output import json_bytes, write_atomic
 from evalkit.methods.weighting import weights_report
 from evalkit.model.evaluation import evaluate
 
 
 @cli.command()
 @inputs
-@click.option("--weighting", type=click.Choice(list(WEIGHTING_METHODS)),
-              help="Weighting method (default: the criteria set's).")
-@click.option("--standardization", type=click.Choice(list(ENTROPY_STANDARDIZATIONS)),
-              help="Entropy only: raw proportions or direction-aware min–max.")
-@click.option("--allow-inconsistent", is_flag=True,
-              help="Proceed when an AHP matrix has CR above the threshold (recorded as a warning).")
+@weighting_options
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Selection scenario for each expert's own selection (default: scenario.yaml "
                    "beside the criteria set, if any).")
 @click.option("--no-selection", is_flag=True, help="Leave out each expert's selection.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table",
+              show_default=True, help="xlsx: a formatted workbook (needs --output).")
+@click.option("--output", "-o", type=click.Path(),
+              help="Write to this file instead of the terminal (required for xlsx).")
+@click.option("--overwrite", is_flag=True, help="Replace --output if it exists.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
-            weighting: str | None,
-            standardization: str | None, allow_inconsistent: bool, scenario_path: Path | None,
-            no_selection: bool, fmt: str, lang: str) -> None:
+            weighting: dict[str, Any], scenario_path: Path | None,
+            no_selection: bool, fmt: str, output: str | None, overwrite: bool,
+            lang: str) -> None:
     """Show the indicator weights, each expert's consistency and suggested revisions.
 
     With AHP judgments, also each expert's own view: their weights alone,
     their ranking and (with a scenario) their selection, the experts'
     agreement (Kendall's W, GCCI) and which expert's weights change the
-    selection. Example: the experts' AHP weights alone, as JSON:
+    selection. --format xlsx -o FILE.xlsx writes a workbook of the weights,
+    every expert's matrices (λmax, CI, CR) and their own weights. Example:
+    the experts' AHP weights alone, as JSON:
 
         evalkit weights --weighting ahp --format json
     """
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+    if fmt == "table" and output is not None:
+        raise click.UsageError("--output needs --format json or xlsx")
     criteria = load_criteria(shown(criteria_path))
-    evaluation = evaluate(criteria, load_table(candidates_path, sources_path),
-                          weighting=weighting, standardization=standardization,
-                          weighting_options={"allow_inconsistent": True} if allow_inconsistent
-                          else None)
+    evaluation = evaluate(criteria, load_table(candidates_path, sources_path, criteria),
+                          **weighting)
     matrix, result = evaluation.matrix, evaluation.weights
     report = weights_report(matrix, result)
     if scenario_path is None and (Path(criteria_path).parent / "scenario.yaml").is_file():
@@ -66,8 +67,19 @@ def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | Non
         "experts": [], "consensus": None, "dissent": [],
         "experts_note": f"the {result.method} weighting uses no experts' judgments"})
     warn(dict.fromkeys((*evaluation.candidates.warnings, *matrix.warnings, *result.warnings)))
-    if fmt == "json":
-        sys.stdout.buffer.write(json_bytes(report))
+    if fmt == "xlsx":
+        from evalkit.cli.workbook import command_line, weights_workbook
+
+        extra = [("选择情景 scenario", scenario)] if scenario is not None else []
+        data = weights_workbook(evaluation, view, command_line(click.get_current_context()),
+                                [(role, s.path) for role, s in extra])
+    if fmt in ("json", "xlsx"):
+        data = json_bytes(report) if fmt == "json" else data
+        if output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
+            click.echo(f"Wrote {written}", err=True)
         return
     _print(report, criteria, lang)
     from evalkit.cli.experts_table import print_experts

@@ -67,8 +67,10 @@ def years(tables: tuple[Path, ...], criteria_path: Path, weighting: str | None, 
             raise InputError(f"two tables for {year}: {by_year[year].name} and {path.name}",
                              "give one table per year", file=path)
         by_year[year] = path
-    panel = evaluate_years(load_criteria(criteria_path),
-                           {y: load_candidates(p) for y, p in by_year.items()},
+    criteria = load_criteria(criteria_path)
+    panel = evaluate_years(criteria,
+                           {y: load_candidates(p, headers=criteria.headers)
+                            for y, p in by_year.items()},
                            weighting=weighting, distance=distance)
     if fmt == "json":
         sys.stdout.buffer.write(json_bytes(panel.to_dict()))

@@ -83,7 +83,8 @@ def check_inputs(criteria: str | Path, candidates: str | Path, *,
     problems = _Problems()
     attempt = problems.attempt
     criteria_set = attempt(lambda: load_criteria(criteria))
-    table = attempt(lambda: load_candidates(candidates, sources=False))
+    table = attempt(lambda: load_candidates(
+        candidates, sources=False, headers=criteria_set.headers if criteria_set else None))
     if table is not None:  # a bad sources file is one more problem, the table is still checked
         read = table
         found = attempt(lambda: table_sources(read, sources))

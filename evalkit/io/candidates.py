@@ -50,6 +50,7 @@ from evalkit.io.layout import (
     find_layout,
     percent_cells,
     role_key,
+    roles_with,
 )
 from evalkit.io.numbers import PERMILLE, all_plain, parse_number, parse_percent
 from evalkit.io.sheets import Encoding, csv_rows, decode_text, read_csv_text, read_xlsx_rows
@@ -341,13 +342,16 @@ def _parse_plain(cells: list[Any]) -> np.ndarray | None:
 
 
 def load_candidates(path: str | Path, *,
-                    sources: str | os.PathLike[str] | bool = True) -> CandidateTable:
+                    sources: str | os.PathLike[str] | bool = True,
+                    headers: Mapping[str, str] | None = None) -> CandidateTable:
     """Read a candidate table from CSV (any common Chinese encoding) or XLSX.
 
     ``sources``: ``True`` (the default) reads the table's own sources if it
     has any — a ``sources`` sheet of the workbook, else ``<stem>.sources.csv``
     beside the file (:func:`evalkit.io.sources.table_sources`); a path reads
-    that sources file instead; ``False`` reads none.
+    that sources file instead; ``False`` reads none.  ``headers`` (a criteria
+    set's ``columns:``) maps evalkit's column names to the table's own headers,
+    each renaming reported in :attr:`CandidateTable.notes`.
     """
     path = Path(path)
     check_input_file(path, "candidate file", MAX_BYTES)
@@ -359,7 +363,8 @@ def load_candidates(path: str | Path, *,
     elif suffix in (".csv", ".txt", ""):
         text, encoding, dialect = read_csv_text(path)
         plain = plain_csv(text, dialect, TEXT_COLUMNS)
-        if (plain is not None and ID_COLUMN in plain.header and NAME_COLUMN in plain.header
+        if (plain is not None and not headers
+                and ID_COLUMN in plain.header and NAME_COLUMN in plain.header
                 and None not in plain.texts[ID_COLUMN] and None not in plain.texts[NAME_COLUMN]):
             # the same cells as the csv path, read in C.  Title rows and aliased headers
             # (the header is not the first row, or not named id and name) and note rows
@@ -377,8 +382,8 @@ def load_candidates(path: str | Path, *,
                              file=path)
         raise InputError("the file is empty", "add a header row and one row per town",
                          file=path)
-    return _with_sources(_build(path, header, header_row, body, rows, encoding, percent),
-                         sources)
+    return _with_sources(_build(path, header, header_row, body, rows, encoding, percent,
+                                roles_with(headers)), sources)
 
 
 def _with_sources(table: CandidateTable,
@@ -454,11 +459,14 @@ def _workbook_formulas(path: Path, header_row: int | None) -> dict[tuple[int, st
 
 def _build(path: Path, header: list[str], header_row: int, body: list[list[object]],
            rows: list[int], encoding: Encoding | None,
-           percent: set[tuple[int, int]] | None = None) -> CandidateTable:
+           percent: set[tuple[int, int]] | None = None,
+           roles: Mapping[str, str] = ROLES) -> CandidateTable:
     """The table from its first row and the rows after it as read (blank rows left out):
-    the header found, title and note rows skipped, aliases and percentage formats read."""
-    header, header_row, body, rows, notes = find_layout(path, header, header_row, body, rows)
-    notes += check_header(path, header, header_row)
+    the header found, title and note rows skipped, aliases, mapped headers and percentage
+    formats read."""
+    header, header_row, body, rows, notes = find_layout(path, header, header_row, body, rows,
+                                                        roles)
+    notes += check_header(path, header, header_row, roles)
     excel_percent, percent_notes = percent_cells(path, header, body, rows, percent or set())
     notes += percent_notes
     cells = _cells(path, header, body, rows)

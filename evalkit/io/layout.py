@@ -10,6 +10,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import cast
@@ -47,11 +48,20 @@ ROLES = {role_key(alias): role for role, aliases in ((ID_COLUMN, (ID_COLUMN, *ID
 """Each alias (as :func:`role_key` gives it) and the column it heads."""
 
 
-def check_header(path: Path, header: list[str], header_row: int) -> list[str]:
-    """Every column named once (empty names at the end are dropped from ``header``), the
-    id and name columns found by name or alias (renamed in ``header``), and there.
+def roles_with(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """:data:`ROLES` and a criteria set's ``columns:`` (column → the table's header)."""
+    if not headers:
+        return ROLES
+    return {**ROLES, **{role_key(header): column for column, header in headers.items()}}
 
-    The notes returned say which headers were read as ``id`` or ``name``.
+
+def check_header(path: Path, header: list[str], header_row: int,
+                 roles: Mapping[str, str] = ROLES) -> list[str]:
+    """Every column named once (empty names at the end are dropped from ``header``), the
+    id and name columns found by name or alias (renamed in ``header``), and there;
+    ``roles`` (:func:`roles_with`) also renames the headers a criteria set maps.
+
+    The notes returned say which headers were read as which column.
     """
     while header and not header[-1]:
         header.pop()
@@ -65,17 +75,21 @@ def check_header(path: Path, header: list[str], header_row: int) -> list[str]:
     notes: list[str] = []
     claimed: dict[str, str] = {}
     for index, name in enumerate(header):
-        role = ROLES.get(role_key(name))
+        role = roles.get(role_key(name))
         if role is None:
             continue
-        if role in claimed:
-            raise InputError(f"columns {claimed[role]!r} and {name!r} are both the {role} column",
+        if role in claimed or (name != role and role in header):
+            other = claimed.get(role, role)
+            raise InputError(f"columns {other!r} and {name!r} are both the {role} column",
                              f"keep one of them as {role!r} and rename the other",
                              file=path, row=header_row, column=name)
         claimed[role] = name
         if name != role:
             header[index] = role
-            notes.append(f"{path}: column {name!r} read as the {role} column")
+            mapped = role not in (ID_COLUMN, NAME_COLUMN) or role_key(name) not in ROLES
+            notes.append(f"{path}: column {name!r} read as "
+                         + (f"{role} (columns: in the criteria set)" if mapped
+                            else f"the {role} column"))
     for required in (ID_COLUMN, NAME_COLUMN):
         if required not in header:
             raise InputError(f"missing column {required!r}",
@@ -106,7 +120,8 @@ def shorten(text: str, most: int = 30) -> str:
 
 
 def find_layout(path: Path, first: list[str], first_row: int, body: list[list[object]],
-            rows: list[int]) -> tuple[list[str], int, list[list[object]], list[int], list[str]]:
+                rows: list[int], roles: Mapping[str, str] = ROLES
+                ) -> tuple[list[str], int, list[list[object]], list[int], list[str]]:
     """The header, its row, the towns' rows and their numbers, with the notes saying which
     title rows (above the header) and note rows (after the last town) were skipped.
 
@@ -117,7 +132,7 @@ def find_layout(path: Path, first: list[str], first_row: int, body: list[list[ob
     """
     lines: list[list[object]] = [cast(list[object], first), *body[:HEADER_SEARCH - 1]]
     found = next((k for k, line in enumerate(lines)
-                  if any(ROLES.get(role_key(cell_text(v))) == ID_COLUMN for v in line)), 0)
+                  if any(roles.get(role_key(cell_text(v))) == ID_COLUMN for v in line)), 0)
     notes: list[str] = []
     if found:
         numbers = [first_row, *rows[:found - 1]]

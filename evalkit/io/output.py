@@ -15,6 +15,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -127,28 +128,70 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Any]]]])
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+    return workbook_bytes(workbook)
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """An openpyxl workbook saved as reproducible bytes: the same workbook, the same bytes.
+
+    The document properties name evalkit and carry :func:`fixed_time` as their
+    created and modified times, as does every zip entry (:func:`reproducible_zip`).
+    """
+    moment = fixed_time()
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = "evalkit"
+    props.created = props.modified = moment.replace(tzinfo=None)
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return reproducible_zip(buffer.getvalue())
+    workbook.save(buffer)  # openpyxl stamps "modified" with the clock; reproducible_zip resets it
+    return reproducible_zip(buffer.getvalue(), moment)
 
 
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-"""The time stamp written into every workbook, so that the same inputs give the same bytes."""
+EPOCH_FALLBACK = datetime(2000, 1, 1, tzinfo=UTC)
+"""The time written into every workbook unless ``SOURCE_DATE_EPOCH`` gives another."""
+ZIP_EARLIEST, ZIP_LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2107, 12, 31, tzinfo=UTC)
+"""The times a zip entry can carry."""
+
+
+def fixed_time() -> datetime:
+    """The workbook time: ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) if set, else 2000-01-01.
+
+    Kept within the years a zip entry can carry (1980–2107).  A value that is
+    not a whole number of seconds, or too large for this machine, is an
+    :class:`InputError`.
+    """
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return EPOCH_FALLBACK
+    try:
+        moment = datetime.fromtimestamp(int(text), UTC)
+    except (OverflowError, OSError, ValueError):
+        raise InputError(f"{text[:20]!r} is not a time this machine can represent",
+                         "give seconds since 1970, e.g. 1740794400, or unset it",
+                         column="SOURCE_DATE_EPOCH") from None
+    return min(max(moment, ZIP_EARLIEST), ZIP_LATEST)
+
+
 _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def reproducible_zip(data: bytes) -> bytes:
-    """The same zip (an XLSX is one) with fixed entry times and document-property times."""
+def reproducible_zip(data: bytes, moment: datetime | None = None) -> bytes:
+    """The same zip (an XLSX is one) with fixed entry times and document-property times.
+
+    ``moment`` defaults to :func:`fixed_time`.
+    """
+    moment = moment or fixed_time()
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    date_time = (moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                 moment.second)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             body = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = _CORE_TIMES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", body)
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+                body = _CORE_TIMES.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             target.writestr(entry, body)
     return out.getvalue()
-

@@ -32,7 +32,7 @@ MAX_FAMILIES = 30
 
 TOP_KEYS = {
     "name", "version", "label", "city", "families", "indicators",
-    "weighting", "ranking", "signed_columns",
+    "weighting", "ranking", "signed_columns", "columns",
 }
 FAMILY_KEYS = {"id", "label", "note"}
 INDICATOR_KEYS = {"id", "label", "unit", "family", "direction", "scale", "note"}
@@ -93,6 +93,9 @@ class CriteriaSet:
     city: Mapping[str, Any] = field(default_factory=dict)
     signed_columns: frozenset[str] = frozenset()
     path: Path | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """``columns:``: the header the analyst's table uses for an evalkit column
+    (``{id: 乡镇代码, pop_2022: 2022年常住人口}``), passed to the table reader."""
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -173,7 +176,34 @@ class _Parser:
             city=self.city(data.get("city"), data),
             signed_columns=frozenset(signed),
             path=self.path,
+            headers=self.headers(data.get("columns"), data),
         )
+
+    def headers(self, block: Any, parent: Any) -> dict[str, str]:
+        """``columns:``: evalkit column id → the header of the analyst's table."""
+        if block is None:
+            return {}
+        if not isinstance(block, Mapping):
+            raise self.error("columns must map evalkit's column names to your table's headers",
+                             "write columns: {id: 乡镇代码, pop_2022: 2022年常住人口}", parent,
+                             "columns", "columns")
+        out: dict[str, str] = {}
+        for key, value in block.items():
+            if not isinstance(key, str) or not key.strip():
+                raise self.error(f"a key of columns is {key!r}, not a column name",
+                                 "write the column name evalkit uses, e.g. pop_2022", block, key,
+                                 "columns")
+            if not isinstance(value, str) or not value.strip():
+                raise self.error(f"columns.{key} must be the header text of your table, got "
+                                 f"{value!r}", f"write e.g. columns: {{{key}: 2022年常住人口}}",
+                                 block, key, f"columns.{key}")
+            if value.strip() in out.values():
+                other = next(k for k, v in out.items() if v == value.strip())
+                raise self.error(f"columns.{key} and columns.{other} both name the header "
+                                 f"{value.strip()!r}", "give each column its own header", block,
+                                 key, f"columns.{key}")
+            out[key] = value.strip()
+        return out
 
     def city(self, block: Any, parent: Any) -> dict[str, Any]:
         """The city block: its name as a label, and the city's own figures as numbers."""
