@@ -171,10 +171,17 @@ def rounded_start(program: Program, lp: np.ndarray, time_limit: float | None
         return None
     values = np.array(lp, dtype=float)
     values[integer] = np.floor(values[integer] + 1e-9)
-    values = np.minimum(np.maximum(values, program.lower), program.upper)
-    if not integer.all():
-        held, free = program.restricted(integer, values)
-        found = lp_relaxation(held, time_limit)
+    return completed(program, integer, values, time_limit)
+
+
+def completed(program: Program, held: np.ndarray, values: np.ndarray,
+              time_limit: float | None) -> np.ndarray | None:
+    """``values`` on the columns ``held`` (a mask), the others solved as an LP with those
+    held: a full answer, or None when it breaks a row (or the LP finds none)."""
+    values = np.minimum(np.maximum(np.array(values, dtype=float), program.lower), program.upper)
+    if not held.all():
+        rest, free = program.restricted(held, values)
+        found = lp_relaxation(rest, time_limit)
         if found.status != "optimal" or found.values is None:
             return None
         values[free] = found.values
@@ -206,12 +213,16 @@ def _open_years(years: np.ndarray, program: Program, free: np.ndarray | None) ->
 
 
 def with_core(program: Program, core: Core, solver: str, tolerances: Tolerances,
-              time_limit: float | None) -> Outcome:
-    """Solve ``program`` (any sense) with a core's fixings, valid for every answer it allows."""
+              time_limit: float | None, start: np.ndarray | None = None) -> Outcome:
+    """Solve ``program`` (any sense) with a core's fixings, valid for every answer it allows
+    (from ``start`` when it keeps them)."""
     if not core.fixed.any():
-        return run(program, solver, time_limit, tolerances)
+        return run(program, solver, time_limit, tolerances, start=start)
     restricted, free = program.restricted(core.fixed, core.prefer)
-    outcome = run(restricted, solver, time_limit, tolerances)
+    if start is not None and not np.allclose(start[core.fixed], core.prefer[core.fixed]):
+        start = None
+    outcome = run(restricted, solver, time_limit, tolerances,
+                  start=start[free] if start is not None else None)
     if outcome.values is None:
         return outcome
     full = np.where(core.fixed, core.prefer, 0.0)
@@ -220,5 +231,5 @@ def with_core(program: Program, core: Core, solver: str, tolerances: Tolerances,
                    outcome.detail)
 
 
-__all__ = ["CORE_MIN", "EQ", "Bounds", "Core", "lagrangian", "relax", "rounded_start", "solve_core",
-           "with_core"]
+__all__ = ["CORE_MIN", "EQ", "Bounds", "Core", "completed", "lagrangian", "relax", "rounded_start",
+           "solve_core", "with_core"]

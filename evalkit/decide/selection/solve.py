@@ -24,7 +24,15 @@ from evalkit.decide.selection.backends import Outcome, Tolerances, run
 from evalkit.decide.selection.model import SENSES, Model, category_demand
 from evalkit.decide.selection.problem import Solution
 from evalkit.decide.selection.program import EQ, GE, LE, Program, Rows, build, without_dominated_years
-from evalkit.decide.selection.reduce import CORE_MIN, Bounds, Core, relax, solve_core, with_core
+from evalkit.decide.selection.reduce import (
+    CORE_MIN,
+    Bounds,
+    Core,
+    completed,
+    relax,
+    solve_core,
+    with_core,
+)
 
 
 class Infeasible(Exception):
@@ -88,8 +96,8 @@ class Context:
     def large(self) -> bool:
         return self.model.n_x > CORE_MIN
 
-    def run(self, program: Program) -> Outcome:
-        return run(program, self.solver, self.clock.remaining(), self.tolerances)
+    def run(self, program: Program, start: np.ndarray | None = None) -> Outcome:
+        return run(program, self.solver, self.clock.remaining(), self.tolerances, start=start)
 
 
 def _checked(outcome: Outcome) -> Outcome:
@@ -261,11 +269,22 @@ def _core_for(ctx: Context, program: Program) -> Core | None:
                 np.concatenate([ctx.core.prefer, np.zeros(extra)]), ctx.core.valid_above)
 
 
-def _solve_stage(ctx: Context, program: Program) -> Outcome:
+def _solve_stage(ctx: Context, program: Program, best: Solution | None = None) -> Outcome:
+    """A stage's program, started (at scale) from ``best``'s towns and years with the other
+    columns completed by an LP, so that the solver has the first answer in hand."""
+    start = None
+    if best is not None and ctx.large:
+        x = ctx.model.assignment(best.chosen, best.years)
+        held = np.zeros(program.n_cols, dtype=bool)
+        held[ctx.model.xcol[ctx.model.xcol >= 0]] = True
+        values = np.zeros(program.n_cols)
+        values[: len(x)] = x
+        start = completed(program, held, values, ctx.clock.remaining())
     core = _core_for(ctx, program)
     if core is not None:
-        return with_core(program, core, ctx.solver, ctx.tolerances, ctx.clock.remaining())
-    return ctx.run(program)
+        return with_core(program, core, ctx.solver, ctx.tolerances, ctx.clock.remaining(),
+                         start)
+    return ctx.run(program, start)
 
 
 def timing_stage(ctx: Context, best: Solution, cuts: Sequence[Rows] = ()) -> Solution:
@@ -282,7 +301,7 @@ def timing_stage(ctx: Context, best: Solution, cuts: Sequence[Rows] = ()) -> Sol
             best.status = "feasible"
         return best
     program, _cost = staged
-    outcome = _solve_stage(ctx, program)
+    outcome = _solve_stage(ctx, program, best)
     if outcome.values is None:
         # The first solve's answer is in the stage's band, so no answer means the solver
         # stopped (a time limit can make CBC call it infeasible): say so, not "infeasible".
