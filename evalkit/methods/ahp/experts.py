@@ -27,11 +27,13 @@ from evalkit.methods.ahp.scale import saaty_label
 
 __all__ = [
     "AhpWeights",
+    "InconsistentMatrix",
     "MatrixConsistency",
     "MatrixRevision",
     "ahp_weights",
     "check_consistency",
     "consistency_problems",
+    "inconsistent_matrices",
 ]
 
 AGGREGATE = "aggregate"
@@ -219,6 +221,36 @@ def consistency_problems(
     """Every inconsistent matrix of one expert, each as its own error (for ``evalkit validate``)."""
     return _consistency_errors(judgments, _expert_assessments(judgments, method, ri_table,
                                                               threshold), threshold)
+
+
+@dataclass(frozen=True)
+class InconsistentMatrix:
+    """One expert's matrix with CR above the threshold, and the repair that fixes it.
+
+    ``written`` holds each revision of ``repair`` oriented the way the expert
+    wrote the judgment, with where it was written (None: not found).
+    """
+
+    matrix: JudgmentMatrix
+    result: AhpResult
+    repair: Repair
+    written: tuple[tuple[Revision, Source | None], ...]
+
+
+def inconsistent_matrices(
+    judgments: ExpertJudgments,
+    *,
+    method: str = DEFAULT_METHOD,
+    ri_table: str = DEFAULT_RI_TABLE,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[InconsistentMatrix]:
+    """Every matrix :func:`consistency_problems` reports, with its revisions as written."""
+    return [
+        InconsistentMatrix(a.matrix, a.result, a.repair,
+                           tuple(_as_written(a.matrix, r) for r in a.repair.revisions))
+        for a in _expert_assessments(judgments, method, ri_table, threshold)
+        if a.repair is not None
+    ]
 
 
 def _raise_first(errors: Sequence[InputError]) -> None:
