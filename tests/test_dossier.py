@@ -307,3 +307,55 @@ def test_survey_rates_and_intervals_in_the_risk_report(dossier_pdfs: dict[str, s
     assert f"{498 / 612 * 100:.1f}%" in text
     assert f"{low * 100:.1f}%～{high * 100:.1f}%" in text
     assert "样本不足" in text and "Wilson" in text
+
+
+# -- English versions of the narratives ----------------------------------------------
+
+def test_english_narratives_are_used_in_the_english_document(dossier_pdfs: dict[str, str]) -> None:
+    text = re.sub(r"\s+", " ", dossier_pdfs["argument_en"])
+    assert "Sample City lies in the centre of Sample Province" in text
+    assert "Chinese original" not in text
+    assert "示例市位于示例省中部" not in text  # the Chinese overview is not shown beside it
+    risk = re.sub(r"\s+", " ", dossier_pdfs["risk_en"])
+    assert "leading group for the adjustment of administrative divisions" in risk
+    assert "Chinese original" not in risk
+    # the Chinese documents keep the Chinese text
+    assert "示例市位于示例省中部" in dossier_pdfs["argument_zh"].replace(" ", "")
+
+
+def test_every_sample_narrative_has_an_english_version() -> None:
+    for path in sorted(SAMPLE.glob("*.md")):
+        if path.name.endswith(".en.md"):
+            continue
+        english = path.with_name(path.stem + ".en.md")
+        assert english.exists(), english.name
+        narrative = load_narrative(SAMPLE, path.stem)
+        assert narrative is not None and "en" in narrative.blocks
+        # the same shape: as many subheadings and list items as the Chinese text
+        kinds = [[b.kind for b in narrative.blocks[lang] if b.kind != "p"] for lang in ("zh", "en")]
+        assert kinds[0] == kinds[1], path.name
+
+
+def test_a_narrative_without_english_is_shown_in_chinese_under_a_marked_note(
+        tmp_path: Path) -> None:
+    from evalkit.report import build_report
+    from evalkit.report.render import document_html
+
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    _write(folder, "overview.md", "本市位于示例省中部。\n")
+    _write(folder, "necessity.md", "## 发展空间不足\n\n中心城区用地已基本用尽。\n")
+    _write(folder, "necessity.en.md", "## Insufficient room\n\nThe central city's land is used up.\n")
+    evaluation = evaluate(load_criteria(DEFAULT_CRITERIA), load_candidates(DEFAULT_CANDIDATES))
+    report = build_report(evaluation, now=NOW, dossier=load_dossier(folder))
+    html = document_html(report, "argument", "en")
+    note = "(Chinese original; no English version supplied — add overview.en.md)"
+    assert html.count(note) == 1
+    assert "add necessity.en.md" not in html
+    overview = html[html.index(note):]
+    assert '<p class="indent" lang="zh-CN">本市位于示例省中部。</p>' in overview
+    assert "The central city&#39;s land is used up." in html or \
+        "The central city's land is used up." in html
+    assert "中心城区用地已基本用尽" not in html
+    zh = document_html(report, "argument", "zh")
+    assert "Chinese original" not in zh and "中文原文" not in zh

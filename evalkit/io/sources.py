@@ -42,7 +42,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -100,6 +100,10 @@ class SourcedTable(Protocol):
     def columns(self) -> tuple[str, ...]: ...
 
 
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+"""A four-digit year in a sources row's year cell ("2022", "2019—2022", "2022年")."""
+
+
 @dataclass(frozen=True)
 class Citation:
     """One row of a sources file: where a column's (or one cell's) figures come from."""
@@ -137,6 +141,15 @@ class Sources:
     def __post_init__(self) -> None:
         for (column, town), citation in self.cells.items():
             self._by_column.setdefault(column, {})[town] = citation
+
+    def latest_year(self, columns: Iterable[str] | None = None) -> int | None:
+        """The latest year the rows of ``columns`` (None: all) state, if any: the base year
+        of the statistics an evaluation reads (a cost column's planning years are not)."""
+        wanted = None if columns is None else set(columns)
+        rows = [c for k, c in self.columns.items() if wanted is None or k in wanted]
+        rows += [c for (k, _), c in self.cells.items() if wanted is None or k in wanted]
+        years = [int(y) for c in rows for y in _YEAR.findall(c.year or "")]
+        return max(years, default=None)
 
     def citation(self, town: str, column: str) -> Citation | None:
         """The row that applies to one cell: its override, else its column's row."""

@@ -50,7 +50,7 @@ SUMMARY_SECTIONS: tuple[Section, ...] = (
     Section("exec", views={"executive": executive.build, "plan": plan.build,
                            "decisive": decisive.build, "experts": experts.build}),
     Section("system", views={"system": system.build}),
-    Section("data", views={"data": system.data_tables}),
+    Section("data", views={"data": system.data_tables, "base_year": system.base_year}),
     Section("weights", views={"weights": weights.build, "ahp": weights.ahp}),
     Section("experts"),
     Section("ranking", views={"ranking": ranking.build}),

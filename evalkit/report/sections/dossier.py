@@ -61,7 +61,7 @@ def narratives(v: View) -> dict[str, Any]:
         if n is None:
             out[key] = {"blocks": [], "placeholder": placeholder(v, f"{key}.md"),
                         "next": sub_number(v, 1),
-                        "translated": True}
+                        "translated": True, "english_file": f"{key}.en.md"}
             continue
         blocks = []
         heading = item = 0
@@ -76,8 +76,11 @@ def narratives(v: View) -> dict[str, Any]:
             else:
                 item = 0
                 blocks.append({"kind": "p", "text": b.text})
+        # An English document shows <key>.en.md; without it, the Chinese text under a note
+        # naming the file to add (never Chinese passed off as the English text).
         out[key] = {"blocks": blocks, "placeholder": "", "next": sub_number(v, heading + 1),
-                    "translated": v.lang == "zh" or "en" in n.blocks}
+                    "translated": v.lang == "zh" or "en" in n.blocks,
+                    "english_file": f"{key}.en.md"}
     return out
 
 

@@ -10,10 +10,13 @@ from evalkit.report.text import MAX_TABLE_TOWNS, chunks, digits_for, fmt_num, la
 
 def build(v: View) -> dict[str, Any]:
     """The indicator system by family, and the standards (targets) it is read against."""
+    from evalkit.report.sections.derivation import Words
+
+    words = Words(v)
     families = []
     for family in v.criteria.families:
         rows = [{"id": ind.id, "label": ind.label(v.lang), "unit": v.unit(ind.unit),
-                 "direction": v.t[f"dir_{ind.direction}"], "derivation": ind.source.describe()}
+                 "direction": v.t[f"dir_{ind.direction}"], "derivation": words.indicator(ind)}
                 for ind in v.criteria.members(family.id)]
         families.append({"label": family.label(v.lang), "rows": rows})
     targets = v.report.targets or ()
@@ -32,6 +35,17 @@ def _mark(v: View, town: str, indicator: str) -> str:
 
     provenance = v.evaluation.provenance
     return mark(provenance.indicator_status(town, indicator)) if provenance is not None else ""
+
+
+def base_year(v: View) -> int | None:
+    """The data's base year: the latest year the sources file states for the columns the
+    indicators read, else the work plan's ``base_year``; None when neither says (the report
+    then names no year)."""
+    sources = v.evaluation.candidates.sources
+    year = sources.latest_year(v.criteria.columns()) if sources is not None else None
+    if year is None and v.report.plan is not None:
+        year = v.report.plan.base_year
+    return year
 
 
 def data_tables(v: View) -> list[dict[str, Any]]:

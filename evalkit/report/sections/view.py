@@ -270,15 +270,24 @@ class View:
                 "evidence_notice": t(f"evidence_notice_{reason}", **counts)}
 
     def style(self) -> Markup:
-        """The per-report CSS: the CJK fonts found and the page-number text."""
+        """The per-report CSS: the CJK fonts found, the page-number text and the 续表 label.
+
+        A table's caption sets the named string ``tabletitle`` to its continued
+        form (续表 3　… / Table 3. … (continued)); ``div.table-end`` after each
+        table clears it, and the page's ``@top-left`` box shows it only on a
+        page the table continues on (base.css).
+        """
         t = self.t
         sans, serif = self.fonts.css(self.fonts.sans), self.fonts.css(self.fonts.serif)
         page = (f"{css_string(t['page_before'])} counter(page) {css_string(t['page_middle'])} "
                 f"counter(pages) {css_string(t['page_after'])}")
+        continued = (f"{css_string(t['continued_before'])} content() "
+                     f"{css_string(t['continued_after'])}")
         return Markup(
             f"html {{ font-family: {serif}; }}\n"
             f"h1, h2, h3, h4, table, caption, figcaption, .cover, .town-head, .toc, .note, "
             f".not-run, .summary-box h4, .matrix {{ font-family: {sans}; }}\n"
             f".math {{ font-family: \"DejaVu Serif\", {serif}; }}\n"
             f"td.code, span.code, td.hash {{ font-family: \"DejaVu Sans Mono\", {sans}; }}\n"
-            f"@page {{ @bottom-center {{ content: {page}; }} }}\n")
+            f"caption {{ string-set: tabletitle {continued}; }}\n"
+            f"@page {{ @bottom-center {{ content: {page}; }} @top-left {{ font-family: {sans}; }} }}\n")
