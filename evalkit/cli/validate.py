@@ -41,10 +41,11 @@ def validate(criteria_path: Path, candidates_path: Path, sources_path: Path | No
     Every problem is listed, one line each, with its file, row and column; the
     exit code is 2 if there is any.  With --repair DIR, corrected copies of the
     inconsistent judgment files are written into DIR (the exit code still tells
-    whether the originals have problems).  Examples:
+    whether the originals have problems).  Example, your own table, with
+    corrected copies of inconsistent judgments written into fixed/:
 
-        evalkit validate --candidates candidates/my_towns.xlsx
-        evalkit validate --repair fixed
+    \b
+        evalkit validate --candidates my_towns.xlsx --repair fixed
     """
     from evalkit.decide.checks import check_inputs
 
