@@ -116,14 +116,14 @@ def solve_core(program: Program, bounds: Bounds, solver: str, tolerances: Tolera
         fixed = ~core
         if fixed.sum() == 0:
             whole = program if years is None else _open_years(years, program, None)
-            outcome = run(whole, solver, remaining(), tolerances,
-                          start=rounded_start(whole, lp, remaining()))
+            start = _start_for(whole, lp, years is not None, remaining())
+            outcome = run(whole, solver, remaining(), tolerances, start=start)
             return _within(outcome, top), Core(fixed, bounds.prefer, -np.inf)
         restricted, free = program.restricted(fixed, bounds.prefer)
         if years is not None:
             restricted = _open_years(years, restricted, free)
-        outcome = run(restricted, solver, remaining(), tolerances,
-                      start=rounded_start(restricted, lp[free], remaining()))
+        start = rounded_start(restricted, lp[free], remaining())
+        outcome = run(restricted, solver, remaining(), tolerances, start=start)
         out_of_time = _out_of_time(remaining)
         if outcome.status == "infeasible" and out_of_time:
             return Outcome("stopped", seconds=outcome.seconds), Core(fixed, bounds.prefer, np.inf)
@@ -172,6 +172,18 @@ def rounded_start(program: Program, lp: np.ndarray, time_limit: float | None
     values = np.array(lp, dtype=float)
     values[integer] = np.floor(values[integer] + 1e-9)
     return completed(program, integer, values, time_limit)
+
+
+def _start_for(program: Program, lp: np.ndarray, own_lp: bool,
+               time_limit: float | None) -> np.ndarray | None:
+    """:func:`rounded_start` from ``program``'s own LP when ``own_lp`` (a program with its
+    dominated years closed: its LP splits few towns between years, where the full
+    program's splits many and rounding down drops them all), else from ``lp``."""
+    if own_lp:
+        found = lp_relaxation(program, time_limit)
+        if found.status == "optimal" and found.values is not None:
+            lp = found.values
+    return rounded_start(program, lp, time_limit)
 
 
 def completed(program: Program, held: np.ndarray, values: np.ndarray,
