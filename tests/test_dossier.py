@@ -103,8 +103,9 @@ def test_sample_dossier_leaves_out_exactly_the_benefits_section() -> None:
     assert missing == ["benefits.md"]
     assert not dossier.complete
     fields = dossier.narrative("change_plan").fields  # type: ignore[union-attr]
-    assert set(fields) == {"name", "type", "affiliation", "boundaries", "seat", "area",
-                           "population"}
+    assert set(fields) == {"name", "type", "affiliation", "towns", "boundaries", "seat", "area",
+                           "population", "name_en", "type_en", "affiliation_en",
+                           "boundaries_en", "seat_en"}
 
 
 def test_empty_folder_is_an_empty_dossier_with_everything_missing(tmp_path: Path) -> None:
@@ -286,7 +287,7 @@ def test_missing_section_is_a_placeholder_naming_file(dossier_pdfs: dict[str, st
 def test_heading_numbering_four_levels(dossier_pdfs: dict[str, str]) -> None:
     text = dossier_pdfs["argument_zh"]
     for pattern in (r"^\s*一、论证工作概况", r"^\s*三、变更方案", r"^\s*（一）历史沿革",
-                    r"^\s*1\.两镇常住人口", r"^\s*1\.中风险（4 项）",
+                    r"^\s*1\.三镇常住人口", r"^\s*1\.中风险（4 项）",
                     r"^\s*（1）R1\s+征地拆迁："):
         assert re.search(pattern, text, re.M), pattern
     risk = dossier_pdfs["risk_zh"]

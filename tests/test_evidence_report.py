@@ -40,6 +40,7 @@ def built():
 
 
 def _text(html: str) -> str:
+    html = html.replace("<wbr>", "")  # a break opportunity inside an identifier, not a space
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
@@ -87,6 +88,7 @@ def test_raw_data_and_sources_are_in_the_appendix(zh) -> None:
     assert "基础数据（候选镇数据表原值）" in zh and "基础数据来源与口径" in zh
     # the raw statistic, with its mark (assumed), and the cost columns of the scenario too
     assert "cost_infrastructure" in zh and "talent_need" in zh
+    assert "改区人才需求（人） talent_need" in zh  # the column's words, its id beneath
     assert "13.9 †" in zh  # pop_2019 of 青山镇, assumed
     assert "120.0 " in zh and "120.0 †" not in zh  # 青山镇's GDP: the plan's own figure
     assert "“†”者为假设值" in zh

@@ -203,7 +203,7 @@ def _summary(criteria_text: str | None, tmp_path: Path) -> str:
     selection = select_towns(evaluation, load_scenario(DEFAULT_SCENARIO))
     report = rep.build_report(evaluation, selection=selection,
                               targets=DEFAULT_SCENARIO.parent / "targets.yaml")
-    html = rep.summary_html(report, "zh")
+    html = rep.summary_html(report, "zh").replace("<wbr>", "")  # a break opportunity, not a space
     return re.sub(r"<[^>]+>", " ", html)
 
 

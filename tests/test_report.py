@@ -152,7 +152,8 @@ def test_summary_zh_solver_status_and_exclusion_in_chinese(sample_run):
     report, run = sample_run
     text = flat(pdftext(run.directory / "summary_zh.pdf"))
     assert "求解状态：已证明最优" in text and "optimal" not in text
-    assert "柳塘镇未通过设置标准审查：自来水普及率(%):88<" in text
+    assert "柳塘镇未通过设置标准审查：自来水普及率（%）：" in text  # full-width in Chinese
+    assert "自来水普及率（%）：88<90" in text
     assert "在10000组权重抽样中" in text
     # 陈立 left two pairs out; their filled-in values are starred in his matrices (the
     # HTML: pdftotext may set a superscript on a line of its own)

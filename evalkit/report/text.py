@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import numpy as np
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from evalkit.errors import InputError
 from evalkit.paths import TEMPLATES
@@ -73,6 +73,28 @@ def fmt_num(value: Any, digits: int = 2) -> str:
     return "0" + text[2:] if text.startswith("-0") and float(text.replace(",", "")) == 0 else text
 
 
+YEAR_UNITS = ("年", "year", "years")
+"""Units that say a figure is a calendar year when it is a whole number in 1900–2100."""
+
+
+def is_year(value: Any, unit: str = "") -> bool:
+    """Whether ``value`` with ``unit`` is a calendar year (2025, 年), printed without grouping."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return (str(unit).strip() in YEAR_UNITS and math.isfinite(number) and number.is_integer()
+            and 1900 <= number <= 2100)
+
+
+def fmt_year(value: Any) -> str:
+    """A calendar year as written: 2025, never 2,025."""
+    try:
+        return str(int(float(value)))
+    except (TypeError, ValueError, OverflowError):
+        return "—" if value is None else str(value)
+
+
 def fmt_pct(value: Any, digits: int = 1) -> str:
     """A share in [0, 1] as a percentage that never claims more than the data.
 
@@ -122,12 +144,15 @@ class Numbering:
         self.t = t
         self.tables = 0
         self.figures = 0
+        self.numbers: dict[str, str] = {}
+        """A numbered section's number by key (八 / 8), for cross-references."""
 
     def sections(self, numbered: Sequence[str], plain: Sequence[str] = ()) -> dict[str, str]:
         """Section titles: ``numbered`` keys get 一、二、… (1. 2. …), ``plain`` keys none."""
         zh = self.t["period"] == "。"
         out = {}
         for k, key in enumerate(numbered, start=1):
+            self.numbers[key] = zh_numeral(k) if zh else str(k)
             out[key] = self.t("section_number", n=zh_numeral(k) if zh else k,
                               title=self.t[f"sec_{key}"])
         for key in plain:
@@ -149,6 +174,37 @@ def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     count = math.ceil(len(items) / size)
     per = math.ceil(len(items) / count)
     return [items[k:k + per] for k in range(0, len(items), per)]
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_PAREN = re.compile(r"[ \t]*\(([^()]*)\)")
+_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])\s*([:;,])\s*")
+
+
+def zh_punctuation(text: str) -> str:
+    """Chinese text with full-width brackets, colons and semicolons: 人口（万人）：9.8；….
+
+    A bracket pair turns full-width when it follows a Chinese character or holds
+    one; a colon, semicolon or comma when it follows a Chinese character or a
+    full-width bracket.  Numbers and formulas (``(n − 1)``, ``1,000``, ``3:2``)
+    keep their half-width signs.
+    """
+    def paren(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        inner = match.group(1)
+        if re.search(rf"[{_CJK}]", inner) or re.match(rf"[{_CJK}]", before):
+            return f"（{inner}）"
+        return match.group(0)
+
+    text = _PAREN.sub(paren, str(text))
+    return _AFTER_CJK.sub(lambda m: {":": "：", ";": "；", ",": "，"}[m.group(1)], text)
+
+
+def breakable(key: str) -> Markup:
+    """An identifier (``affordability.recurring.share_of_cost``, ``pop_2019``) that may wrap
+    after its dots and underscores, never mid-word."""
+    return Markup("").join(Markup("{}<wbr>").format(part) if part in "._" else escape(part)
+                           for part in re.split(r"([._])", str(key)) if part)
 
 
 def label_text(value: Any, lang: str, fallback: str = "") -> str:

@@ -14,13 +14,16 @@ the report).  ``change_plan.md`` opens with its structured fields between two
 
     ---
     name: 青山区
+    name_en: Qingshan District   # optional: <field>_en for the English report
     type: 市辖区
+    towns: 青山镇、临河镇          # the towns the plan covers: ids or names
     ...
     ---
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +35,15 @@ SECTIONS = ("overview", "change_plan", "necessity", "feasibility", "benefits", "
             "emergency")
 """The narrative sections, each a file ``<key>.md``."""
 
-PLAN_FIELDS = ("name", "type", "affiliation", "boundaries", "seat", "area", "population")
-"""The 变更方案's fields: 名称, 类型, 隶属, 四至范围, 驻地, 面积 (km²), 人口 (万人)."""
+PLAN_FIELDS = ("name", "type", "affiliation", "towns", "boundaries", "seat", "area",
+               "population")
+"""The 变更方案's fields: 名称, 类型, 隶属, 所涉镇 (ids or names, separated by 、 or commas),
+四至范围, 驻地, 面积 (km²), 人口 (万人)."""
+
+PLAN_TEXT_FIELDS = ("name", "type", "affiliation", "boundaries", "seat")
+"""The fields that are words: each may be given in English too, as ``<field>_en``."""
+
+_ALL_FIELDS = PLAN_FIELDS + tuple(f"{f}_en" for f in PLAN_TEXT_FIELDS)
 
 MAX_BYTES = 2 * 2**20
 
@@ -94,8 +104,8 @@ def _front_matter(lines: list[str], path: Path) -> tuple[dict[str, str], int]:
         if not colon or not key:
             raise InputError(f"line {line[:30]!r} is not key: value",
                              "write one field a line, e.g. seat: 青山街道", file=path, row=k + 1)
-        if key not in PLAN_FIELDS:
-            raise InputError(f"unknown field {key!r}", f"use one of: {', '.join(PLAN_FIELDS)}",
+        if key not in _ALL_FIELDS:
+            raise InputError(f"unknown field {key!r}", f"use one of: {', '.join(_ALL_FIELDS)}",
                              file=path, row=k + 1, column=key)
         if key in fields:
             raise InputError(f"field {key!r} is given twice", "keep one", file=path,
@@ -104,6 +114,11 @@ def _front_matter(lines: list[str], path: Path) -> tuple[dict[str, str], int]:
             fields[key] = value.strip()
     raise InputError("the fields at the top are not closed", "end them with a line ---",
                      file=path, row=1)
+
+
+def plan_towns(value: str) -> tuple[str, ...]:
+    """The towns a change plan's ``towns:`` field lists (``青山镇、临河镇`` or ``T1, T2``)."""
+    return tuple(x for x in (part.strip() for part in re.split(r"[、,，;；\s]+", value)) if x)
 
 
 def parse_markdown(text: str, path: Path, first_row: int = 1) -> tuple[Block, ...]:

@@ -15,6 +15,8 @@ mitigation is in place (the residual risk)::
         responsible: 区自然资源局
         deadline: 2027-06-30
         residual: {likelihood: 2, impact: 3}
+        description_en: ...       # optional English text for the English report:
+        mitigation_en: ...        # description_en, mitigation_en, responsible_en
 
 **Matrix.** A risk's score is likelihood × impact (1–25); the level is
 低 (low) for a score up to 6, 中 (medium) from 8 to 12 and 高 (high) from 15
@@ -29,7 +31,7 @@ risk → 暂缓实施 (defer until the measures bring it down); else 实施.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,16 @@ class Risk:
     deadline: str
     residual_likelihood: int
     residual_impact: int
+    english: dict[str, str] = field(default_factory=dict)
+    """The English texts given (``description``, ``mitigation``, ``responsible``)."""
+
+    def text(self, key: str, lang: str) -> tuple[str, bool]:
+        """A text field in ``lang`` and whether it is in that language (else the Chinese)."""
+        if lang == "zh":
+            return getattr(self, key), True
+        if key in self.english:
+            return self.english[key], True
+        return getattr(self, key), False
 
     @property
     def level(self) -> str:
@@ -103,7 +115,7 @@ class Risk:
                 "likelihood": self.likelihood, "impact": self.impact,
                 "score": self.likelihood * self.impact, "level": self.level,
                 "mitigation": self.mitigation, "responsible": self.responsible,
-                "deadline": self.deadline,
+                "deadline": self.deadline, **{f"{k}_en": v for k, v in self.english.items()},
                 "residual": {"likelihood": self.residual_likelihood,
                              "impact": self.residual_impact, "level": self.residual_level}}
 
@@ -136,6 +148,8 @@ class RiskRegister:
 _KEYS = ("id", "category", "description", "likelihood", "impact", "mitigation",
          "responsible", "deadline", "residual")
 _TEXT = ("id", "description", "mitigation", "responsible")
+_ENGLISH = ("description", "mitigation", "responsible")
+"""The texts that may be given in English as ``<key>_en``."""
 
 
 def _scale(node: Any, key: str, where: str, path: Path) -> int:
@@ -165,7 +179,17 @@ def load_risks(path: str | Path) -> RiskRegister:
         if not isinstance(item, dict):
             raise InputError("a risk is a mapping", "write id:, category:, … as in the README",
                              file=path, row=row, column=where)
-        check_keys(item, _KEYS, where, path)
+        check_keys(item, _KEYS + tuple(f"{k}_en" for k in _ENGLISH), where, path)
+        english = {}
+        for key in _ENGLISH:
+            value = item.get(f"{key}_en")
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise InputError(f"{key}_en is empty", "write it as text, or remove it",
+                                 file=path, row=line_of(item, f"{key}_en"),
+                                 column=f"{where}.{key}_en")
+            english[key] = value.strip()
         for key in _KEYS:
             if key not in item:
                 raise InputError(f"the risk has no {key}", f"add {key}:", file=path, row=row,
@@ -195,7 +219,7 @@ def load_risks(path: str | Path) -> RiskRegister:
             str(item["mitigation"]).strip(), str(item["responsible"]).strip(),
             deadline.isoformat(),
             _scale(residual, "likelihood", f"{where}.residual", path),
-            _scale(residual, "impact", f"{where}.residual", path)))
+            _scale(residual, "impact", f"{where}.residual", path), english))
     ids = [r.id for r in risks]
     for k, rid in enumerate(ids):
         if rid in ids[:k]:

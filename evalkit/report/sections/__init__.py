@@ -127,6 +127,7 @@ def _context(view: View, sections: tuple[Section, ...], title: str) -> dict[str,
         "t": view.t, "lang": view.lang, "n": numbering,
         "sec": numbering.sections([s.key for s in sections if s.numbered],
                                   [s.key for s in sections if not s.numbered]),
+        "secno": numbering.numbers,  # filled by sections() above: 八 for 设置标准审查
         "meta": view.meta(title),
         **view.models(),
     }

@@ -10,6 +10,7 @@ choice needs a decision.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from evalkit.decide.tiebreak import TieBreak
@@ -31,13 +32,23 @@ def _prefers(v: View, town: str | None) -> str:
     return v.name(town, short=True) if town else v.t["equal"]
 
 
+_TIE_BREAK_KEY = re.compile(r"情景文件的? ?tie_break ?(?:规则)?")
+"""The library's Chinese sentences name the scenario key: 情景文件 tie_break 中."""
+
+
 def _localised(v: View, text: str, towns: dict[str, str]) -> str:
     """The library's sentence with each town written as this document writes it."""
-    if v.lang == "zh":
+    if v.lang == "zh":  # the scenario key in words, the key itself in brackets
+        return _TIE_BREAK_KEY.sub(v.t["tie_break_words"], text)
+    if not towns:
         return text
+    # One pass: a name just written ("Yunxi (云溪镇)") holds the Chinese name, which a
+    # second replacement would wrap again ("Yunxi (Yunxi (云溪镇))").
+    written = {}
     for town, zh in towns.items():
-        text = text.replace(f"{zh} {town}", v.name(town)).replace(zh, v.name(town))
-    return text
+        written[f"{zh} {town}"] = written[zh] = v.name(town)
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(written, key=len, reverse=True)))
+    return pattern.sub(lambda match: written[match.group(0)], text)
 
 
 def build(v: View) -> dict[str, Any] | None:

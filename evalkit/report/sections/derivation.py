@@ -33,6 +33,11 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def number_text(value: float) -> str:
+    """A threshold or a constant as written in a rule: 400, 0.5 (no grouping, no padding)."""
+    return _number(float(value))
+
+
 class Words:
     """Derivations of one document's indicators, in its language."""
 

@@ -7,11 +7,15 @@ the file and field to fill (rendered as a boxed 待补充, ``class="placeholder"
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from evalkit.decide.dossier import PANEL_FILE, RISKS_FILE, SURVEY_FILE, Dossier
-from evalkit.decide.dossier.narrative import PLAN_FIELDS
-from evalkit.decide.dossier.risks import LEVELS, SCALE, risk_level
+from evalkit.decide.dossier.narrative import PLAN_FIELDS, PLAN_TEXT_FIELDS
+from evalkit.decide.dossier.plan import PlanCheck, check_plan
+from evalkit.decide.dossier.risks import LEVELS, SCALE, Risk, risk_level
+from evalkit.errors import InputError
 from evalkit.report.sections.view import View
 from evalkit.report.text import fmt_num, fmt_pct, label_text, zh_numeral
 
@@ -20,10 +24,42 @@ def _dossier(v: View) -> Dossier | None:
     return v.report.dossier
 
 
+def shown_folder(v: View) -> str:
+    """The dossier folder as the documents name it, never an absolute path of the machine.
+
+    Relative to the working directory when it is under it; else from the criteria
+    file's folder (``criteria/dossier``); else its own name.
+    """
+    d = _dossier(v)
+    if d is None:
+        return "dossier"
+    folder = Path(d.folder)
+    if not folder.is_absolute():
+        return folder.as_posix()
+    folder = Path(_resolved(folder))
+    bases = [Path.cwd()]
+    criteria = getattr(v.criteria, "path", None)
+    if criteria is not None:
+        bases.append(Path(_resolved(Path(criteria).absolute().parent)).parent)
+    for base in bases:
+        try:
+            shown = folder.relative_to(_resolved(base))
+        except ValueError:
+            continue
+        return shown.as_posix() if shown.parts else "."
+    return folder.name
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path)
+
+
 def placeholder(v: View, file: str, field: str = "") -> str:
     """The 待补充 text: which file (and field) of the dossier folder to fill."""
-    folder = _dossier(v)
-    where = f"{folder.folder}/{file}" if folder is not None else file
+    where = f"{shown_folder(v)}/{file}"
     if field:
         return v.t("dz_placeholder_field", file=where, field=v.t[f"dz_field_{field}"])
     return v.t("dz_placeholder", file=where)
@@ -47,7 +83,32 @@ def checklist(v: View) -> dict[str, Any]:
     items = [{"label": v.t[f"dz_check_{i.key.replace('.', '_')}"],
               "file": i.file, "field": v.t[f"dz_field_{i.field}"] if i.field else "",
               "filled": i.filled} for i in d.checklist()]
-    return {"items": items, "missing": sum(not i["filled"] for i in items), "folder": d.folder}
+    return {"items": items, "missing": sum(not i["filled"] for i in items),
+            "folder": shown_folder(v), "cover_notice": cover_notice(v)}
+
+
+def cover_notice(v: View) -> dict[str, str]:
+    """The cover's notice on the data, citing only what this document holds.
+
+    The summary's notice points to its appendix of base data; the 论证报告 has no
+    such appendix and the risk report uses no base data of its own.
+    """
+    provenance = v.decision_provenance()
+    if provenance is None or provenance.sources is None:
+        reason = "unsourced"
+    elif provenance.assumed:
+        reason = "assumed"
+    elif provenance.unsourced:
+        reason = "partly_unsourced"
+    else:
+        return {"argument": "", "risk": ""}
+    coverage = provenance.coverage() if provenance is not None else None
+    counts = {"cells": coverage.cells if coverage else 0,
+              "assumed": coverage.assumed if coverage else 0,
+              "estimate": coverage.estimate if coverage else 0,
+              "none": coverage.none if coverage else 0}
+    return {"argument": v.t(f"dz_evidence_notice_{reason}", **counts),
+            "risk": v.t["dz_evidence_notice_risk"]}
 
 
 def narratives(v: View) -> dict[str, Any]:
@@ -85,20 +146,83 @@ def narratives(v: View) -> dict[str, Any]:
 
 
 def change_plan(v: View) -> dict[str, Any]:
-    """The change plan's fields (名称, 类型, 隶属, 四至, 驻地, 面积, 人口) or their placeholders."""
+    """The change plan's fields (名称, 类型, 隶属, 所涉镇, 四至, 驻地, 面积, 人口), their
+    placeholders, and a notice of what disagrees with the selection and the data."""
     d = _dossier(v)
     n = d.narrative("change_plan") if d is not None else None
     fields = n.fields if n is not None else {}
+    check = _plan_check(v, fields) if fields.get("towns") else None
     rows = []
     for f in PLAN_FIELDS:
-        value = fields.get(f, "")
+        value, translated = fields.get(f, ""), True
+        if value and f in PLAN_TEXT_FIELDS and v.lang != "zh":
+            translated = f"{f}_en" in fields
+            value = fields.get(f"{f}_en", value)
         if value and f == "area":
             value = v.t("dz_area", value=value)
         elif value and f == "population":
-            value = v.t("dz_population", value=value)
+            value = _population(v, value)
+        elif value and f == "towns" and check is not None:
+            value = _joined(v, [v.name(town) for town in check.listed] + list(check.unknown))
         rows.append({"label": v.t[f"dz_field_{f}"], "value": value,
+                     "untranslated": "" if translated else v.t("dz_untranslated_field",
+                                                               field=f"{f}_en"),
                      "placeholder": "" if value else placeholder(v, "change_plan.md", f)})
-    return {"rows": rows}
+    return {"rows": rows, "notices": _plan_notices(v, check) if check is not None else []}
+
+
+def _joined(v: View, names: list[str]) -> str:
+    return ("、" if v.lang == "zh" else ", ").join(names)
+
+
+def _population(v: View, value: str) -> str:
+    """万人 in Chinese; whole persons in English (31.2 万人 → 312,000 persons)."""
+    if v.lang == "zh":
+        return v.t("dz_population", value=value)
+    try:
+        persons = float(value.replace(",", "")) * 10_000
+    except ValueError:
+        return v.t("dz_population", value=value)
+    return v.t("dz_population", value=f"{persons:,.0f}")
+
+
+def _data_column(v: View, pattern: str) -> dict[str, float] | None:
+    """Each town's value of the latest column named like ``pattern`` (pop_2022, area_km2)."""
+    candidates = v.evaluation.candidates
+    columns = sorted(c for c in candidates.columns if re.fullmatch(pattern, c))
+    if not columns:
+        return None
+    try:
+        values = candidates.numeric(columns[-1])
+    except InputError:  # a column the data cannot give as numbers: no comparison
+        return None
+    return {town: float(x) for town, x in zip(candidates.ids, values, strict=True)
+            if x == x}
+
+
+def _plan_check(v: View, fields: dict[str, str]) -> PlanCheck:
+    c = v.evaluation.candidates
+    selection = v.report.selection
+    selected = [row.id for row in selection.selected] if selection is not None else []
+    return check_plan(fields, c.ids, c.names, c.names_en, selected,
+                      _data_column(v, r"pop_\d{4}"), _data_column(v, r"area(_km2)?"))
+
+
+def _plan_notices(v: View, c: PlanCheck) -> list[str]:
+    """What the plan says that the selection or the data do not (boxed at the plan)."""
+    t, out = v.t, []
+    if c.unknown:
+        out.append(t("dz_plan_unknown", towns=_joined(v, list(c.unknown))))
+    if c.towns_differ:
+        out.append(t("dz_plan_towns_differ", plan=_joined(v, [v.name(x) for x in c.listed]),
+                     selected=_joined(v, [v.name(x) for x in c.selected])))
+    if c.population_differs and c.population is not None:
+        out.append(t("dz_plan_population_differ", stated=fmt_num(c.stated_population, 1),
+                     data=fmt_num(c.population, 1)))
+    if c.area_differs and c.area is not None:
+        out.append(t("dz_plan_area_differ", stated=fmt_num(c.stated_area, 1),
+                     data=fmt_num(c.area, 1)))
+    return out
 
 
 def panel(v: View) -> dict[str, Any] | None:
@@ -135,10 +259,10 @@ def risks(v: View) -> dict[str, Any] | None:
     if r is None:
         return None
     t = v.t
-    rows = [{"id": x.id, "category": t[f"dz_cat_{x.category}"], "description": x.description,
+    rows = [{"id": x.id, "category": t[f"dz_cat_{x.category}"],
+             **_risk_texts(v, x),
              "likelihood": x.likelihood, "impact": x.impact, "score": x.likelihood * x.impact,
              "level": t[f"dz_level_{x.level}"], "level_key": x.level,
-             "mitigation": x.mitigation, "responsible": x.responsible,
              "deadline": _date(x.deadline, v.lang),
              "residual": t[f"dz_level_{x.residual_level}"], "residual_key": x.residual_level,
              "residual_score": x.residual_likelihood * x.residual_impact}
@@ -166,11 +290,26 @@ def risks(v: View) -> dict[str, Any] | None:
     counts = [{"level": t[f"dz_level_{lvl}"], "before": before[lvl], "after": after[lvl]}
               for lvl in reversed(LEVELS)]
     decision = r.conclusion
-    return {"rows": rows, "by_level": by_level, "grid": grid, "impacts": list(SCALE), "counts": counts,
+    untranslated = sorted({f"{k}_en" for row in rows
+                           for k in ("description", "mitigation", "responsible")
+                           if row[f"{k}_zh"]})
+    return {"untranslated": v.t("dz_untranslated_risks", fields=", ".join(untranslated),
+                                file=RISKS_FILE) if untranslated else "",
+            "rows": rows, "by_level": by_level, "grid": grid, "impacts": list(SCALE), "counts": counts,
             "decision": t[f"dz_decision_{decision}"] if decision else "",
             "decision_key": decision or "",
             "decision_text": t(f"dz_decision_text_{decision}", high=after["high"],
                                medium=after["medium"], low=after["low"]) if decision else ""}
+
+
+def _risk_texts(v: View, x: Risk) -> dict[str, Any]:
+    """description, mitigation, responsible in the document's language; a Chinese one in an
+    English document is marked (``<key>_zh`` true) and noted once under the table."""
+    out: dict[str, Any] = {}
+    for key in ("description", "mitigation", "responsible"):
+        text, translated = x.text(key, v.lang)
+        out[key], out[f"{key}_zh"] = text, not translated
+    return out
 
 
 def survey(v: View) -> dict[str, Any] | None:
@@ -200,12 +339,20 @@ def files(v: View) -> dict[str, str]:
             "survey": placeholder(v, SURVEY_FILE)}
 
 
+def _limit_label(v: View, name: str, shown: str) -> str:
+    """A limit's words: the summary's label, else the dossier's own (reserve → 风险准备金)."""
+    return shown if shown != name else v.t.get(f"dz_limit_{name}", name)
+
+
 def feasibility(v: View) -> dict[str, Any] | None:
     """What the selection gives for feasibility: the towns, the money, the binding limits."""
     s = v["selection"]
     if s is None:
         return None
-    binding = [c["source"] or c["name"] for c in s["constraints"] if c["binding"]]
+    # c["name"] is the summary's constraint_label (evalkit.report.sections.selection).
+    raw = v.report.selection.constraints if v.report.selection is not None else ()
+    binding = [c["source"] or _limit_label(v, limit.name, c["name"])
+               for c, limit in zip(s["constraints"], raw, strict=False) if c["binding"]]
     joiner = "、" if v.lang == "zh" else ", "
     return {"towns": joiner.join(row["name"] for row in s["selected"]),
             # A no-break space: the unit never goes to the next line without its number.

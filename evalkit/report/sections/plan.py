@@ -9,18 +9,65 @@ as such; a target the table has no column for is listed as not assessed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from evalkit.model.derive import Source
 from evalkit.model.plan import Plan, PlanFigure, same_value
 from evalkit.report.sections.view import View
-from evalkit.report.text import fmt_num, label_text
+from evalkit.report.text import breakable, fmt_num, fmt_year, is_year, label_text
 
 
 def _value(value: float, unit: str) -> str:
+    if is_year(value, unit):  # 完成改区的年份 2027年, not 2,027 年
+        return f"{fmt_year(value)}{unit.strip()}" if unit.strip() == "年" else fmt_year(value)
     digits = 0 if float(value).is_integer() else (2 if abs(value) < 1 else 1)
     text = fmt_num(value, digits)
     return f"{text} {unit}".strip() if unit not in ("%", "") else f"{text}{unit}"
+
+
+def _year_of(key: Any) -> int | None:
+    text = str(key)
+    return int(text) if text.isdigit() and 1900 <= int(text) <= 2100 else None
+
+
+def setting_text(v: View, key: str, value: Any) -> str:
+    """A scenario setting's value in words, never as Python prints it.
+
+    ``{2025: None, …}`` (annual limits) reads "2025—2028年各年度均不设上限",
+    a spending profile ``{from: -1, shares: [0.3, 0.5, 0.2]}`` "改区前一年30%、
+    当年50%、次年20%", a list of categories or sources their labels.
+    """
+    t = v.t
+    sep = t["enum_sep"]
+    if value is None:
+        return t["setting_no_limit"]
+    if isinstance(value, Mapping) and value and all(_year_of(k) for k in value):
+        years = [_year_of(k) for k in value]
+        if all(x is None for x in value.values()):
+            return t("setting_years_no_limit", start=min(years), end=max(years))  # type: ignore[type-var]
+        return sep.join(t("setting_year_value", year=_year_of(k),
+                          value=setting_text(v, key, x)) for k, x in value.items())
+    if isinstance(value, Mapping) and set(value) == {"from", "shares"}:
+        start = int(value["from"])
+        parts = []
+        for k, share in enumerate(value["shares"]):
+            offset = start + k
+            when = t.get(f"setting_offset_{offset}") or t("setting_offset", n=offset)
+            parts.append(t("setting_share", when=when, share=f"{float(share) * 100:g}%"))
+        return sep.join(parts)
+    if isinstance(value, Mapping):
+        return sep.join(f"{k}{t['colon']}{setting_text(v, key, x)}" for k, x in value.items())
+    if isinstance(value, list | tuple):
+        return sep.join(setting_text(v, key, x) for x in value)
+    if isinstance(value, bool):
+        return t["answer_yes"] if value else t["answer_no"]
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    text = str(value)
+    return t.get(f"setting_{text}") or v.scenario_label(text)
 
 
 def _as_printed(found: float, printed: float) -> bool:
@@ -56,7 +103,9 @@ def _uses(v: View, plan: Plan) -> dict[str, list[dict[str, Any]]]:
         for link in scenario.plan_links:
             if link.figure is not None:
                 uses[link.figure.id].append({
-                    "where": t("plan_in_scenario", path=link.key), "value": link.value_text(),
+                    "where": Markup(escape(t("plan_in_scenario", path="\0"))).replace(
+                        "\0", breakable(link.key)),
+                    "value": setting_text(v, link.key, link.value),
                     "follows": link.follows, "why": label_text(link.why, v.lang, ""),
                     "declared": True})
     targets = v.report.targets
@@ -129,7 +178,7 @@ def build(v: View) -> dict[str, Any] | None:
                      "value": f"{relation_text(figure.compare)}{_value(figure.value, figure.unit)}",
                      "uses": used, "state": state, "state_text": t[f"plan_state_{state}"]})
     scenario = v.report.selection.scenario if v.report.selection is not None else None
-    assumptions = [{"key": link.key, "value": link.value_text(),
+    assumptions = [{"key": breakable(link.key), "value": setting_text(v, link.key, link.value),
                     "why": label_text(link.why, lang, "")}
                    for link in (scenario.plan_links if scenario is not None else ())
                    if not link.follows and link.figure is None]

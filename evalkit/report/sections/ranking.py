@@ -25,7 +25,8 @@ def build(v: View) -> dict[str, Any]:
                     [row["closeness"] for row in rows], fonts=v.fonts,
                     xlabel=v.t["chart_closeness"], highlight=flags,
                     legend=(v.t["legend_selected"], v.t["legend_not_selected"]))
-    agreement = [{"method": METHOD_NAMES.get(name, name), "spearman": fmt_num(a.spearman, 3),
+    agreement = [{"method": v.t.get(f"crosscheck_{name}", METHOD_NAMES.get(name, name)),
+                  "spearman": fmt_num(a.spearman, 3),
                   "weighted": fmt_num(a.weighted_spearman, 3),
                   "order": " > ".join(v.name(ids[i], short=True)
                                       for i in np.lexsort((np.arange(len(a.ranks)), a.ranks)))}

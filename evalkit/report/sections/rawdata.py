@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from evalkit.errors import InputError
+from evalkit.report.sections.derivation import Words
 from evalkit.report.sections.view import View
-from evalkit.report.text import MAX_TABLE_TOWNS, chunks, digits_for, fmt_num
+from evalkit.report.text import MAX_TABLE_TOWNS, breakable, chunks, digits_for, fmt_num
 
 MARKS = {"official": "", "estimate": "*", "assumed": "†", "none": "‡"}
 """The mark after a value, by its status (the legend is under every table that uses them)."""
@@ -23,6 +24,11 @@ MARKS = {"official": "", "estimate": "*", "assumed": "†", "none": "‡"}
 
 def mark(status: str) -> str:
     return MARKS.get(status, "")
+
+
+def _capital(v: View, text: str) -> str:
+    """A row's label starts with a capital in English (resident population → Resident …)."""
+    return text if v.lang == "zh" else text[:1].upper() + text[1:]
 
 
 def build(v: View) -> dict[str, Any]:
@@ -36,6 +42,9 @@ def build(v: View) -> dict[str, Any]:
             raw[column] = table.numeric(column, signed=True)
         except InputError:  # a bad cell is reported where the data are read
             raw[column] = np.full(len(ids), np.nan)
+    words = Words(v)
+    named = {column: {"words": _capital(v, words.column(column)), "id": breakable(column)}
+             for column in prov.columns}
     tables = []
     for chunk in chunks(ids, MAX_TABLE_TOWNS):
         rows = []
@@ -47,7 +56,7 @@ def build(v: View) -> dict[str, Any]:
                 i = ids.index(town)
                 cells.append({"text": fmt_num(values[i], digits),
                               "mark": mark(prov.status(town, column))})
-            rows.append({"column": column, "cells": cells})
+            rows.append({"column": named[column], "cells": cells})
         tables.append({"columns": [v.name(i, short=True) for i in chunk], "rows": rows})
     sources = prov.sources
     t = v.t
@@ -56,7 +65,7 @@ def build(v: View) -> dict[str, Any]:
         base = sources.columns.get(column) if sources is not None else None
         overrides = sources.overrides(column) if sources is not None else {}
         notes.append({
-            "column": column,
+            "column": named[column],
             "source": base.source if base else "",
             "table": base.table if base else "",
             "year": base.year if base else "",

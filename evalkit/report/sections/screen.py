@@ -1,9 +1,10 @@
-"""七、设置标准审查: every national or local rule against every town, and who is screened out."""
+"""设置标准审查: every national or local rule against every town, and who is screened out."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from evalkit.report.sections.derivation import Words, number_text
 from evalkit.report.sections.view import View
 from evalkit.report.text import MAX_TABLE_TOWNS, chunks, digits_for, fmt_num, label_text, relation
 
@@ -17,6 +18,7 @@ def build(v: View) -> dict[str, Any] | None:
         return None
     tables = []
     skipped = 0
+    words = Words(v)
     if screen is not None:
         ids = list(v.matrix.ids)
         # A rule outside every town's band (e.g. another density band) says nothing here.
@@ -25,6 +27,7 @@ def build(v: View) -> dict[str, Any] | None:
         skipped = len(screen.checks) - len(checks)
         for chunk in chunks(ids, MAX_TABLE_TOWNS):
             rows = []
+            last_band = None
             for check in checks:
                 rule = check.rule
                 digits = digits_for([o.value for o in check.towns.values() if o.value is not None])
@@ -35,12 +38,16 @@ def build(v: View) -> dict[str, Any] | None:
                     cells.append({"status": status, "text": "—" if status == "n/a"
                                   else fmt_num(outcome.value if outcome else None, digits)})
                 rows.append({
-                    "label": label_text(rule.label, v.lang, rule.id),
+                    "label": v.prose(label_text(rule.label, v.lang, rule.id)),
                     "rule": f"{relation(rule.compare)} {fmt_num(rule.threshold, 2)}",
-                    "source": rule.source, "applied": check.applied,
-                    "band": rule.applies_when.describe() if rule.applies_when else "",
+                    "source": v.prose(rule.source), "applied": check.applied,
+                    # A band the row above states too reads "同上" (as above).
+                    "band": (v.t["screen_band_same"] if rule.applies_when is not None
+                             and rule.applies_when == last_band
+                             else _band(v, words, rule.applies_when)),
                     "cells": cells,
                 })
+                last_band = rule.applies_when
             tables.append({"columns": [v.name(i, short=True) for i in chunk], "rows": rows})
     return {
         "without": _without(v, excluded),
@@ -49,6 +56,22 @@ def build(v: View) -> dict[str, Any] | None:
         "excluded": [{"name": v.name(x.id), "reason": v.reason(x.reason, x.reason_zh),
                       "local_only": _local_only(screen, x.id)} for x in excluded],
     }
+
+
+def _band(v: View, words: Words, band: Any) -> str:
+    """Where a rule applies, in words: 2022年常住人口（万人） ÷ 行政区域面积 × 10000不低于400."""
+    if band is None:
+        return ""
+    x = words.source(band.value)
+    low = None if band.at_least is None else number_text(band.at_least)
+    high = None if band.below is None else number_text(band.below)
+    if low is not None and high is not None:
+        return v.t("screen_band_between", x=x, low=low, high=high)
+    if low is not None:
+        return v.t("screen_band_at_least", x=x, low=low)
+    if high is not None:
+        return v.t("screen_band_below", x=x, high=high)
+    return x
 
 
 def _local_only(screen: Any, town: str) -> bool:

@@ -20,7 +20,15 @@ from evalkit.decide.provenance import decision_provenance
 from evalkit.model.provenance import Provenance
 from evalkit.report.document import Report
 from evalkit.report.fetcher import Chart
-from evalkit.report.text import Text, css_string, fmt_date, fmt_num, label_text, strings
+from evalkit.report.text import (
+    Text,
+    css_string,
+    fmt_date,
+    fmt_num,
+    label_text,
+    strings,
+    zh_punctuation,
+)
 from evalkit.version import __version__
 
 Builder = Callable[["View"], Any]
@@ -182,7 +190,11 @@ class View:
 
     def reason(self, english: str, chinese: str = "") -> str:
         """An exclusion's reason in the report's language when it has one."""
-        return chinese if self.lang == "zh" and chinese else english
+        return self.prose(chinese) if self.lang == "zh" and chinese else english
+
+    def prose(self, text: str) -> str:
+        """Text from a data file as this document writes it: full-width （）：； in Chinese."""
+        return zh_punctuation(text) if self.lang == "zh" else text
 
     def selected_ids(self) -> list[str]:
         """The towns the selection chose (none without a selection)."""

@@ -95,7 +95,7 @@ def ahp(v: View) -> dict[str, Any] | None:
             "cr": fmt_num(r.cr, 4), "ok": bool(r.acceptable),
             "lambda_max": fmt_num(r.lambda_max, 4),
         })
-    ri = [{"name": name, "values": ", ".join(f"{n}: {fmt_num(x, 2)}"
+    ri = [{"name": v.ri_table_name(name), "values": ", ".join(f"{n}: {fmt_num(x, 2)}"
                                               for n, x in sorted(RI_TABLES[name].items())
                                               if n >= 3)}
           for name in sorted(tables) if name in RI_TABLES]
