@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,3 +97,16 @@ def load_table(candidates_path: Path, sources_path: Path | None,
 def shown(path: Path) -> Path:
     """A path as the user would like to read it: relative to the working directory."""
     return Path(_relative(path.resolve())) if path.is_absolute() else path
+
+
+def emit(data: bytes, output: str | None, overwrite: bool) -> None:
+    """A command's bytes (JSON, CSV, a workbook) to the terminal, or written atomically to
+    ``output`` (an existing file only with ``overwrite``), saying where."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from evalkit.io.output import write_atomic
+
+    written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
+    click.echo(f"Wrote {written}", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +9,9 @@ import click
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, quick_exit, warn
-from evalkit.cli.options import inputs, load_table, shown, weighting_options
+from evalkit.cli.options import emit, inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import steps
-from evalkit.io.output import csv_bytes, write_atomic
+from evalkit.io.output import csv_bytes
 from evalkit.model.evaluation import Evaluation
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -61,12 +60,7 @@ def rank(criteria_path: Path, candidates_path: Path, sources_path: Path | None,
 
         print_ranking(result, lang)
         return
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
-        click.echo(f"Wrote {written}", err=True)
+    emit(data, output, overwrite)
 
 
 def render(result: Evaluation, fmt: str, lang: str = "zh", *, compact: bool | None = None) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from rich.table import Table
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown, weighting_options
+from evalkit.cli.options import emit, inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import bars, steps
 from evalkit.decide.registry import WEIGHT_MODELS
 from evalkit.decide.robustness import (
@@ -27,7 +26,7 @@ from evalkit.decide.robustness import (
     robustness,
 )
 from evalkit.decide.scenario import load_scenario
-from evalkit.io.output import json_bytes, write_atomic
+from evalkit.io.output import json_bytes
 from evalkit.paths import DEFAULT_SCENARIO
 
 STAGES = {"weights": "抽样权重 weights", "ranking": "排序 ranking",
@@ -119,12 +118,7 @@ def robust(criteria_path: Path, candidates_path: Path, sources_path: Path | None
 
             data = robustness_workbook(evaluation, result, scenario,
                                        command_line(click.get_current_context()))
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
-            click.echo(f"Wrote {written}", err=True)
+        emit(data, output, overwrite)
         return
     _print(result, evaluation.criteria, lang)
 

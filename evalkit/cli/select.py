@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import replace
 from datetime import date, datetime
@@ -14,12 +13,12 @@ from rich.console import Console
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown, weighting_options
+from evalkit.cli.options import emit, inputs, load_table, shown, weighting_options
 from evalkit.cli.progress import steps
 from evalkit.decide.decisive import ROBUSTNESS_MAX_ELIGIBLE, decisive_margin, quick_robustness
 from evalkit.decide.registry import SOLVERS
 from evalkit.decide.scenario import load_scenario
-from evalkit.io.output import json_bytes, write_atomic
+from evalkit.io.output import json_bytes
 from evalkit.paths import DEFAULT_SCENARIO
 
 DECISIVE_SAMPLES = 2000
@@ -118,11 +117,7 @@ def select_command(criteria_path: Path, candidates_path: Path, sources_path: Pat
 
             data = selection_workbook(evaluation, result, scenario,
                                       command_line(click.get_current_context()))
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
-            written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
-            click.echo(f"Wrote {written}", err=True)
+        emit(data, output, overwrite)
         return
     from evalkit.cli.decisive_table import print_decisive
     from evalkit.cli.selection_table import print_selection

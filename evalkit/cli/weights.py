@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,10 @@ from rich.table import Table
 
 from evalkit import load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import inputs, load_table, shown, weighting_options
+from evalkit.cli.options import emit, inputs, load_table, shown, weighting_options
 from evalkit.decide.experts import experts_view
 from evalkit.decide.scenario import load_scenario
-from evalkit.io.output import json_bytes, write_atomic
+from evalkit.io.output import json_bytes
 from evalkit.methods.weighting import weights_report
 from evalkit.model.evaluation import evaluate
 
@@ -75,11 +74,7 @@ def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | Non
                                 [(role, s.path) for role, s in extra])
     if fmt in ("json", "xlsx"):
         data = json_bytes(report) if fmt == "json" else data
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
-            written = write_atomic(output, lambda handle: handle.write(data), overwrite=overwrite)
-            click.echo(f"Wrote {written}", err=True)
+        emit(data, output, overwrite)
         return
     _print(report, criteria, lang)
     from evalkit.cli.experts_table import print_experts

@@ -93,20 +93,10 @@ def cover_notice(v: View) -> dict[str, str]:
     The summary's notice points to its appendix of base data; the 论证报告 has no
     such appendix and the risk report uses no base data of its own.
     """
-    provenance = v.decision_provenance()
-    if provenance is None or provenance.sources is None:
-        reason = "unsourced"
-    elif provenance.assumed:
-        reason = "assumed"
-    elif provenance.unsourced:
-        reason = "partly_unsourced"
-    else:
+    found = v.evidence()
+    if found is None:
         return {"argument": "", "risk": ""}
-    coverage = provenance.coverage() if provenance is not None else None
-    counts = {"cells": coverage.cells if coverage else 0,
-              "assumed": coverage.assumed if coverage else 0,
-              "estimate": coverage.estimate if coverage else 0,
-              "none": coverage.none if coverage else 0}
+    reason, counts = found
     return {"argument": v.t(f"dz_evidence_notice_{reason}", **counts),
             "risk": v.t["dz_evidence_notice_risk"]}
 

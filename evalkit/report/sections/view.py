@@ -244,20 +244,10 @@ class View:
             self._built["_decision_provenance"] = decision_provenance(self.evaluation, scenario)
         return self._built["_decision_provenance"]  # type: ignore[no-any-return]
 
-    def evidence_mark(self) -> dict[str, Any]:
-        """The watermark every page carries, and the cover's notice, when the data are not all sourced fact.
-
-        Any assumed value behind the decision, or no sources at all, puts a
-        watermark on every page; the bundled sample is marked as sample data.
-        """
-        from evalkit.paths import DEFAULT_CANDIDATES
+    def evidence(self) -> tuple[str, dict[str, int]] | None:
+        """Why the decision's data are not all sourced fact (``unsourced``, ``assumed``,
+        ``partly_unsourced``) with the cells' counts by status; None when they are."""
         provenance = self.decision_provenance()
-        t = self.t
-        sample = False
-        try:
-            sample = Path(self.evaluation.candidates.path).resolve() == DEFAULT_CANDIDATES.resolve()
-        except OSError:
-            pass
         if provenance is None or provenance.sources is None:
             reason = "unsourced"
         elif provenance.assumed:
@@ -265,12 +255,30 @@ class View:
         elif provenance.unsourced:
             reason = "partly_unsourced"
         else:
-            return {"watermark": "", "watermark_image": "", "evidence_notice": ""}
+            return None
         coverage = provenance.coverage() if provenance is not None else None
-        counts = {"cells": coverage.cells if coverage else 0,
-                  "assumed": coverage.assumed if coverage else 0,
-                  "estimate": coverage.estimate if coverage else 0,
-                  "none": coverage.none if coverage else 0}
+        return reason, {"cells": coverage.cells if coverage else 0,
+                        "assumed": coverage.assumed if coverage else 0,
+                        "estimate": coverage.estimate if coverage else 0,
+                        "none": coverage.none if coverage else 0}
+
+    def evidence_mark(self) -> dict[str, Any]:
+        """The watermark every page carries, and the cover's notice, when the data are not all sourced fact.
+
+        Any assumed value behind the decision, or no sources at all, puts a
+        watermark on every page; the bundled sample is marked as sample data.
+        """
+        from evalkit.paths import DEFAULT_CANDIDATES
+        t = self.t
+        sample = False
+        try:
+            sample = Path(self.evaluation.candidates.path).resolve() == DEFAULT_CANDIDATES.resolve()
+        except OSError:
+            pass
+        found = self.evidence()
+        if found is None:
+            return {"watermark": "", "watermark_image": "", "evidence_notice": ""}
+        reason, counts = found
         mark = t[f"watermark_{reason}"]
         if sample:
             mark = t["watermark_sample"] + " · " + mark
