@@ -115,7 +115,7 @@ def matrix_specs(criteria: CriteriaSet) -> list[MatrixSpec]:
 
 def template_columns(criteria: CriteriaSet, scenario: Scenario | None) -> list[TemplateColumn]:
     """The raw columns the criteria set reads, then those the scenario template reads."""
-    from evalkit.io.starter import KNOWN_COLUMNS, TemplateColumn
+    from evalkit.io.starter import TemplateColumn, column_words
 
     uses: dict[str, list[str]] = {}
     direct: dict[str, tuple[str, str]] = {}
@@ -129,12 +129,12 @@ def template_columns(criteria: CriteriaSet, scenario: Scenario | None) -> list[T
             uses.setdefault(column, []).append(f"{indicator.label.zh}（{ROLES.get(role, role)}）")
     columns: dict[str, TemplateColumn] = {}
     for column, used in uses.items():
-        label, unit = KNOWN_COLUMNS.get(column) or direct.get(column) or (column, "")
+        label, unit = column_words(column) or direct.get(column) or (column, "")
         columns[column] = TemplateColumn(column, label, unit, "用于：" + "、".join(used),
                                          column in criteria.signed_columns)
     for column, label, unit, used in _scenario_columns(scenario):
         if column not in columns:
-            label, unit = KNOWN_COLUMNS.get(column, (label, unit))
+            label, unit = column_words(column) or (label, unit)
             columns[column] = TemplateColumn(column, label, unit, used)
     return list(columns.values())
 

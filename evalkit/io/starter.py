@@ -25,35 +25,26 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import InputError
+from evalkit.io.columns import known_column
 from evalkit.io.layout import ID_COLUMN, NAME_COLUMN
 from evalkit.io.output import escape_formula, reproducible_zip, write_atomic
 from evalkit.io.sources import FIELDS, STATUSES
 
-__all__ = ["KNOWN_COLUMNS", "TemplateColumn", "data_template_bytes", "readme_text",
+__all__ = ["TemplateColumn", "column_words", "data_template_bytes", "readme_text",
            "write_folder"]
 
 TEMPLATE_ROWS = 200
 """Rows of the template given number checks and text formats (more may be added)."""
 SOURCE_HEADERS = ("列", "镇", "来源", "表或页", "年份", "口径", "状态")
 """The sources sheet's header, in Chinese (:data:`evalkit.io.sources.HEADERS` reads it)."""
-KNOWN_COLUMNS: Mapping[str, tuple[str, str]] = {
-    "pop_2019": ("2019年常住人口", "万人"), "pop_2022": ("2022年常住人口", "万人"),
-    "urban_pop": ("镇区常住人口", "万人"), "area_km2": ("行政区域面积", "平方公里"),
-    "gdp_2019": ("2019年地区生产总值", "亿元"), "gdp_2022": ("2022年地区生产总值", "亿元"),
-    "tertiary_gdp": ("第三产业增加值", "亿元"), "industrial_firms": ("规模以上工业企业数", "个"),
-    "built_up_km2": ("建成区面积", "平方公里"), "revenue": ("本级一般公共预算收入", "亿元"),
-    "expenditure": ("本级一般公共预算支出", "亿元"), "sewage_rate": ("污水处理率", "%"),
-    "waste_rate": ("生活垃圾无害化处理率", "%"), "gas_coverage": ("燃气普及率", "%"),
-    "water_leakage": ("供水管网漏损率", "%"), "bus_stops_per_10k": ("每万人公交站点数", "个/万人"),
-    "commute_min": ("至市中心通勤时间", "分钟"), "physicians": ("执业（助理）医师数", "人"),
-    "hospital_beds": ("医疗卫生机构床位数", "张"), "model_school_share": ("省级示范高中占比", "%"),
-    "staff": ("专业技术人员数", "人"), "senior_staff": ("高级职称或研究生学历人员数", "人"),
-    "professionals_missing": ("专业人才缺口", "人"), "nonfarm_workers": ("非农从业人员", "万人"),
-    "tap_water_coverage": ("自来水普及率", "%"), "paved_roads": ("道路铺装率", "%"),
-    "talent_need": ("改区人才需求", "人"),
-}
-"""Chinese labels and units of the raw columns of the bundled criteria set and scenario
-(candidates/README.md), for columns no indicator reads directly."""
+def column_words(name: str) -> tuple[str, str] | None:
+    """The Chinese label (with its year: 2019年常住人口) and unit of a raw column the bundled
+    sample knows (:mod:`evalkit.io.columns`), for the template's header cells."""
+    found = known_column(name)
+    if found is None:
+        return None
+    words, year = found
+    return (f"{year}年{words.zh}" if year else words.zh), words.unit
 
 
 @dataclass(frozen=True)

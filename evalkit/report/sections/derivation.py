@@ -8,9 +8,9 @@ population, 2019–2022", "本级一般公共预算收入（亿元） ÷ 本级�
 ``templates/strings.yaml`` (``dv_*``), and each column is named by its label
 and unit, never by its id.
 
-A column's label, in order: ``column_<name>`` in the strings file (the name
-without a trailing year, ``pop`` for ``pop_2019``, the year then goes into
-the label), the indicator that reads the column as it is, the header the
+A column's label, in order: the words :mod:`evalkit.io.columns` has for it (by
+the name without a trailing year, ``pop`` for ``pop_2019``, the year then
+going into the label), the indicator that reads the column as it is, the header the
 criteria set's ``columns:`` gives it, in Chinese the first clause of its
 definition (口径) in the sources file, and only then its id, quoted.
 """
@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from evalkit.io.columns import YEAR, known_column
 from evalkit.model.derive import Source
 from evalkit.report.sections.view import View
-
-_YEAR = re.compile(r"^(?P<stem>.+?)_(?P<year>(?:19|20)\d{2})$")
-"""A column named by a quantity and a year: ``pop_2019``, ``gdp_2022``."""
 
 PERCENT = ("%", "％")
 
@@ -54,20 +52,16 @@ class Words:
     # -- columns ----------------------------------------------------------------
 
     def _known(self, name: str) -> tuple[str, str] | None:
-        """The label and unit the strings file and the starter template know for ``name``."""
-        from evalkit.io.starter import KNOWN_COLUMNS
-
-        match = _YEAR.match(name)
-        stem, year = (match["stem"], match["year"]) if match else (name, "")
-        label = self.t.get(f"column_{stem}")
-        if label is None:
+        """The label (its year put in by ``dv_year``) and unit :mod:`evalkit.io.columns`
+        knows for ``name``."""
+        found = known_column(name)
+        if found is None:
             return None
-        unit = KNOWN_COLUMNS.get(name, ("", ""))[1] or next(
-            (u for known, (_, u) in KNOWN_COLUMNS.items()
-             if (other := _YEAR.match(known)) and other["stem"] == stem), "")
+        words, year = found
+        label = words.label(self.v.lang)
         if year:
             label = self.t("dv_year", label=label, year=year)
-        return label, unit
+        return label, words.unit
 
     def _definition(self, name: str) -> str:
         """The first clause of the column's 口径 in the sources file (``常住人口，万人；…``)."""
@@ -127,10 +121,10 @@ class Words:
         years = _number(float(source.params["years"]))
         if (isinstance(start, Source) and isinstance(end, Source) and start.kind == "column"
                 and end.kind == "column" and start.scale == end.scale == 1):
-            a, b = _YEAR.match(start.params["name"]), _YEAR.match(end.params["name"])
+            a, b = YEAR.match(start.params["name"]), YEAR.match(end.params["name"])
             if a and b and a["stem"] == b["stem"]:
-                known = self._known(a["stem"]) or (self.t.get(f"column_{a['stem']}"), "")
-                if known[0]:
+                known = self._known(a["stem"])
+                if known is not None:
                     return self.t("dv_growth_years", label=known[0], start=a["year"],
                                   end=b["year"])
         return self.t("dv_growth", start=self.operand(start), end=self.operand(end), years=years)
