@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from evalkit.decide.scenario import Scenario
     from evalkit.io.questionnaire import MatrixSpec
     from evalkit.io.starter import TemplateColumn
-    from evalkit.model.criteria import CriteriaSet
+    from evalkit.model.criteria import CriteriaSet, Family, Indicator
     from evalkit.model.derive import Source
 
 DATA = "candidates.xlsx"
@@ -103,14 +103,23 @@ def matrix_specs(criteria: CriteriaSet) -> list[MatrixSpec]:
 
     specs = [MatrixSpec("families", ("一级指标（指标族）两两比较", "Indicator families"),
                         tuple((f.id, f.label.zh, f.label.en) for f in criteria.families))]
-    for family in criteria.families:
-        members = criteria.members(family.id)
-        if len(members) >= 2:
+    for group, items in criteria.judgment_groups().items():
+        if len(items) >= 2:
+            family = criteria.family(group)
             specs.append(MatrixSpec(
-                f"indicators.{family.id}",
+                f"indicators.{group}",
                 (f"{family.label.zh}：指标两两比较", f"{family.label.en}: indicators"),
-                tuple((i.id, i.label.zh, i.label.en) for i in members)))
+                tuple((_item(criteria, i).id, _item(criteria, i).label.zh,
+                       _item(criteria, i).label.en) for i in items)))
     return specs
+
+
+def _item(criteria: CriteriaSet, ident: str) -> Family | Indicator:
+    """What an AHP matrix compares: an indicator, or a sub-family."""
+    try:
+        return criteria.indicator(ident)
+    except StopIteration:
+        return criteria.family(ident)
 
 
 def template_columns(criteria: CriteriaSet, scenario: Scenario | None) -> list[TemplateColumn]:

@@ -89,7 +89,7 @@ def _render(result: Evaluation, lang: str, console: Console) -> None:
             ind = criteria.indicators[j]
             unit = f" ({ind.unit})" if ind.unit else ""
             weights.add_row(f"{family.label(lang)} {subtotal:.3f}" if position == 0 else "",
-                            f"{ind.label(lang)}{unit}", t[ind.direction],
+                            f"{criteria.place(ind, lang)}{ind.label(lang)}{unit}", t[ind.direction],
                             f"{result.weights.values[j]:.4f}")
         weights.add_section()
     console.print(weights)

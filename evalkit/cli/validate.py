@@ -121,7 +121,7 @@ def _unchecked_judgments(result: InputCheck) -> list[InputError]:
     if any(str(path) in named for path in files):
         return []  # read already
     families = tuple(f.id for f in criteria.families)
-    members = {f: [i.id for i in criteria.members(f)] for f in families}
+    members = criteria.judgment_groups()
     found = []
     for path in files:
         try:
@@ -151,7 +151,7 @@ def _repair(criteria: CriteriaSet | None, folder: Path) -> RepairPlan | str:
         return (f"weighting method {spec.method} reads no expert judgments / "
                 "该赋权方法不使用专家判断")
     families = tuple(f.id for f in criteria.families)
-    members = {f: [i.id for i in criteria.members(f)] for f in families}
+    members = criteria.judgment_groups()
     try:
         options = check_weighting(spec.options, spec.method, file=spec.source,
                                   indicator_ids=[i.id for i in criteria.indicators])

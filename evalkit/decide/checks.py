@@ -126,7 +126,7 @@ def _check_judgments(criteria: CriteriaSet, indicator_ids: tuple[str, ...],
         return 0
     files = attempt(lambda: judgment_files(spec))
     families = tuple(f.id for f in criteria.families)
-    members = {f: [i.id for i in criteria.members(f)] for f in families}
+    members = criteria.judgment_groups()
     loaded = [problems.attempt(partial(load_judgments, path, families, members))
               for path in files or ()]
     if not options.get("allow_inconsistent", False):

@@ -12,9 +12,11 @@ import csv
 import io
 import os
 import re
+import signal
 import tempfile
+import threading
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -36,6 +38,26 @@ def escape_formula(value: Any) -> Any:
     if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while a temporary file or folder is made and named.
+
+    Python runs a signal's handler between two steps of the program; one that came
+    after ``mkdtemp`` made its folder but before the caller held the name would stop
+    the run with nobody to remove the folder.  A held signal acts as soon as the block
+    ends, when the name is known to the ``try`` that cleans up.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread runs handlers
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
@@ -63,8 +85,11 @@ def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
     if path.exists() and not overwrite:
         raise InputError("output file already exists",
                          "choose another name, or pass --overwrite to replace it", file=path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp_name = ""
     try:
+        with signals_held():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                            dir=directory)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
@@ -81,8 +106,9 @@ def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
                                  "choose another name, or pass --overwrite to replace it",
                                  file=path) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        if tmp_name:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
     return path
 
 

@@ -10,6 +10,8 @@ criteria set's indicators carry labels, units and sources besides.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,6 +34,9 @@ class CriterionLike(Protocol):
     @property
     def direction(self) -> str: ...
 
+    @property
+    def groups(self) -> tuple[str, ...]: ...
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -40,6 +45,35 @@ class Criterion:
     id: str
     family: str
     direction: str
+    groups: tuple[str, ...] = ()
+    """The families from the first level down to the column's sub-family, if it is in one."""
+
+
+def hierarchy(indicators: Sequence[CriterionLike],
+              families: Sequence[str] = ()) -> dict[str, tuple[str, ...]]:
+    """The tree of a weighting hierarchy: each family or sub-family → what is weighted
+    within it (its sub-families and indicators, in the indicators' order).
+
+    Families come in the order ``families`` gives (default: first use), each followed
+    by its sub-families, depth first, so a parent always comes before its children.
+    """
+    children: dict[str, dict[str, None]] = {}
+    for indicator in indicators:
+        line = (*(indicator.groups or (indicator.family,)), indicator.id)
+        for group, child in itertools.pairwise(line):
+            children.setdefault(group, {})[child] = None
+    tree: dict[str, tuple[str, ...]] = {}
+
+    def visit(group: str) -> None:
+        tree[group] = tuple(children[group])
+        for child in tree[group]:
+            if child in children and child not in tree and child != group:
+                visit(child)
+
+    for family in (*families, *(i.family for i in indicators)):
+        if family in children and family not in tree:
+            visit(family)
+    return tree
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,7 +22,7 @@ from evalkit.methods.ahp.consistency import DEFAULT_METHOD, DEFAULT_RI_TABLE, DE
 from evalkit.methods.ahp.experts import AhpWeights, ahp_weights
 from evalkit.methods.ahp.group import combine
 from evalkit.methods.ahp.judgments import ExpertJudgments, is_judgment_file, load_judgments
-from evalkit.methods.matrix import DecisionMatrix
+from evalkit.methods.matrix import DecisionMatrix, hierarchy
 from evalkit.methods.registry import (
     WEIGHTING_METHODS,
 )
@@ -229,7 +229,7 @@ def judgment_files(spec: WeightingSpec) -> list[Path]:
 def expert_judgments(matrix: DecisionMatrix, spec: WeightingSpec) -> tuple[ExpertJudgments, ...]:
     """Every expert's judgment file named by ``spec``, checked against ``matrix``'s indicators."""
     families = tuple(dict.fromkeys(matrix.families))
-    members = {f: [i.id for i in matrix.indicators if i.family == f] for f in families}
+    members = hierarchy(matrix.indicators, families)
     return tuple(load_judgments(_shown(path), families, members) for path in judgment_files(spec))
 
 

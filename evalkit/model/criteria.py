@@ -15,7 +15,7 @@ from typing import Any
 from evalkit.errors import InputError
 from evalkit.io.numbers import as_number
 from evalkit.io.yamlfile import MappingNode, SequenceNode, line_of, load_yaml, read_label
-from evalkit.methods.matrix import DIRECTIONS
+from evalkit.methods.matrix import DIRECTIONS, hierarchy
 from evalkit.methods.registry import (
     EXTRA_CHECKS,
     NORMALIZATIONS,
@@ -29,12 +29,14 @@ MAX_INDICATORS = 300
 """Most indicators a criteria set may have (published systems have 10 to 60)."""
 MAX_FAMILIES = 30
 """Most indicator families (an AHP matrix beyond 15 items has no published RI)."""
+MAX_DEPTH = 6
+"""Most levels of families above an indicator (a family, its sub-families, theirs...)."""
 
 TOP_KEYS = {
     "name", "version", "label", "city", "families", "indicators",
     "weighting", "ranking", "signed_columns", "columns",
 }
-FAMILY_KEYS = {"id", "label", "note"}
+FAMILY_KEYS = {"id", "label", "note", "parent"}
 INDICATOR_KEYS = {"id", "label", "unit", "family", "direction", "scale", "note"}
 WEIGHTING_KEYS = {
     "method", "standardization", "shift", "weights", "judgments", "priority", "ri_table",
@@ -56,10 +58,16 @@ class Label:
 
 @dataclass(frozen=True)
 class Family:
-    """A group of indicators, such as 经济实力 (economic weight)."""
+    """A group of indicators, such as 经济实力 (economic weight).
+
+    ``parent`` is the family a sub-family belongs to (``None`` for a family of
+    the first level): a hierarchy may have sub-families at any depth, each
+    weighted within its parent.
+    """
 
     id: str
     label: Label
+    parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,9 @@ class Indicator:
     family: str
     direction: str
     source: Source
+    groups: tuple[str, ...] = ()
+    """The families from the first level down to the one the indicator is in, when
+    that is a sub-family (``("infrastructure", "utilities")``); empty otherwise."""
 
     @property
     def sign(self) -> int:
@@ -96,13 +107,26 @@ class CriteriaSet:
     headers: Mapping[str, str] = field(default_factory=dict)
     """``columns:``: the header the analyst's table uses for an evalkit column
     (``{id: 乡镇代码, pop_2022: 2022年常住人口}``), passed to the table reader."""
+    subfamilies: tuple[Family, ...] = ()
+    """Families below the first level, each with its ``parent``, in file order."""
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
         return tuple(ind.id for ind in self.indicators)
 
     def family(self, family_id: str) -> Family:
-        return next(f for f in self.families if f.id == family_id)
+        """A family or a sub-family by its id."""
+        return next(f for f in (*self.families, *self.subfamilies) if f.id == family_id)
+
+    def place(self, indicator: Indicator, lang: str = "zh") -> str:
+        """The sub-families an indicator sits in, as a prefix: ``"市政设施 › "`` (``""``
+        when it is directly in a first-level family)."""
+        return "".join(f"{self.family(g).label(lang)} › " for g in indicator.groups[1:])
+
+    def judgment_groups(self) -> dict[str, tuple[str, ...]]:
+        """What is compared within each family and sub-family: its sub-families and
+        indicators, families first-level first (:func:`~evalkit.methods.matrix.hierarchy`)."""
+        return hierarchy(self.indicators, tuple(f.id for f in self.families))
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
@@ -147,10 +171,11 @@ class _Parser:
         for key in ("name", "families", "indicators"):
             if key not in data:
                 raise self.error(f"missing {key!r}", f"add {key}: to the file", data, None, key)
-        families = self.families(data["families"], data)
-        indicators = self.indicators(data["indicators"], {f.id for f in families}, data)
-        used = {i.family for i in indicators}
-        for index, family in enumerate(families):
+        every = self.families(data["families"], data)
+        chains = _chains(every)
+        indicators = self.indicators(data["indicators"], chains, data)
+        used = {g for i in indicators for g in (i.groups or (i.family,))}
+        for index, family in enumerate(every):
             if family.id not in used:
                 raise self.error(f"family {family.id!r} has no indicators",
                                  "add indicators to it or remove it",
@@ -169,7 +194,7 @@ class _Parser:
             name=str(data["name"]),
             version=str(data.get("version", "")),
             label=self.label(data.get("label", data["name"]), data, "label", "label"),
-            families=families,
+            families=tuple(f for f in every if f.parent is None),
             indicators=indicators,
             weighting=self.weighting(data.get("weighting", {}), data, indicators),
             ranking=self.ranking(data.get("ranking", {}), data),
@@ -177,6 +202,7 @@ class _Parser:
             signed_columns=frozenset(signed),
             path=self.path,
             headers=self.headers(data.get("columns"), data),
+            subfamilies=tuple(f for f in every if f.parent is not None),
         )
 
     def headers(self, block: Any, parent: Any) -> dict[str, str]:
@@ -239,8 +265,10 @@ class _Parser:
         if not isinstance(items, SequenceNode) or not items:
             raise self.error("families must be a non-empty list", "list the indicator families",
                              parent, "families", "families")
-        if len(items) > MAX_FAMILIES:
-            raise self.error(f"{len(items)} families, more than {MAX_FAMILIES}",
+        top = sum(1 for item in items if not (isinstance(item, Mapping) and "parent" in item))
+        if top > MAX_FAMILIES or len(items) > MAX_INDICATORS:
+            raise self.error(f"{top} families of the first level and {len(items)} in all, more "
+                             f"than {MAX_FAMILIES} and {MAX_INDICATORS}",
                              "group the indicators into fewer families", parent, "families",
                              "families")
         result: list[Family] = []
@@ -257,10 +285,39 @@ class _Parser:
                     raise self.error(f"unknown key {key!r}", f"use {', '.join(sorted(FAMILY_KEYS))}",
                                      item, key, f"{where}.{key}")
             label = self.label(item.get("label", item["id"]), item, "label", f"{where}.label")
-            result.append(Family(item["id"], label))
+            parent = item.get("parent")
+            if parent is not None and not isinstance(parent, str):
+                raise self.error(f"parent must be a family id, got {parent!r}",
+                                 "write parent: infrastructure", item, "parent", f"{where}.parent")
+            result.append(Family(item["id"], label, parent))
+        known = {f.id for f in result}
+        for index, family in enumerate(result):
+            where = f"families[{index}].parent"
+            if family.parent is None:
+                continue
+            if family.parent not in known:
+                raise self.error(f"unknown parent family {family.parent!r}",
+                                 f"use one of {', '.join(sorted(known - {family.id}))}",
+                                 items[index], "parent", where)
+            depth, seen = 1, {family.id}
+            up: str | None = family.parent
+            while up is not None:
+                if up in seen:
+                    raise self.error(f"family {family.id!r} is its own ancestor "
+                                     f"(through {up!r})", "give the families a tree: a "
+                                     "first-level family has no parent", items[index], "parent",
+                                     where)
+                seen.add(up)
+                depth += 1
+                up = next(f.parent for f in result if f.id == up)
+            if depth > MAX_DEPTH:
+                raise self.error(f"family {family.id!r} is {depth} levels deep, more than "
+                                 f"{MAX_DEPTH}", "group the indicators in fewer levels",
+                                 items[index], "parent", where)
         return tuple(result)
 
-    def indicators(self, items: Any, family_ids: set[str], parent: Any) -> tuple[Indicator, ...]:
+    def indicators(self, items: Any, family_ids: Mapping[str, tuple[str, ...]],
+                   parent: Any) -> tuple[Indicator, ...]:
         if not isinstance(items, SequenceNode) or len(items) < 1:
             raise self.error("indicators must be a non-empty list", "list the indicators",
                              parent, "indicators", "indicators")
@@ -273,8 +330,8 @@ class _Parser:
             result.append(self.indicator(item, items, index, family_ids, {i.id for i in result}))
         return tuple(result)
 
-    def indicator(self, item: Any, items: SequenceNode, index: int, family_ids: set[str],
-                  seen: set[str]) -> Indicator:
+    def indicator(self, item: Any, items: SequenceNode, index: int,
+                  family_ids: Mapping[str, tuple[str, ...]], seen: set[str]) -> Indicator:
         where = f"indicators[{index}]"
         if not isinstance(item, MappingNode) or not isinstance(item.get("id"), str):
             raise self.error("each indicator needs an id", "write - id: gdp_share", items, index,
@@ -295,6 +352,10 @@ class _Parser:
             raise self.error(f"unknown family {family!r}",
                              f"use one of {', '.join(sorted(family_ids))}", item, "family",
                              f"{where}.family")
+        chain = family_ids[family]
+        if ident in family_ids and any(len(c) > 1 for c in family_ids.values()):
+            raise self.error(f"indicator id {ident!r} is also the id of a family",
+                             "give the indicator an id of its own", items, index, f"{where}.id")
         direction = item.get("direction")
         if not isinstance(direction, str) or direction not in DIRECTIONS:
             raise self.error(f"direction must be max or min, got {direction!r}",
@@ -310,9 +371,10 @@ class _Parser:
             id=ident,
             label=self.label(item.get("label", ident), item, "label", f"{where}.label"),
             unit=str(item.get("unit", "")),
-            family=family,
+            family=chain[0],
             direction=direction,
             source=source,
+            groups=chain if len(chain) > 1 else (),
         )
 
     def weighting(self, block: Any, parent: Any, indicators: tuple[Indicator, ...]) -> WeightingSpec:
@@ -367,3 +429,15 @@ class _Parser:
                              f"use one of {', '.join(NORMALIZATIONS)}", block, "normalization",
                              "ranking.normalization")
         return RankingSpec(normalization, distance, tuple(dict.fromkeys(also)))
+
+
+def _chains(families: tuple[Family, ...]) -> dict[str, tuple[str, ...]]:
+    """Each family's line from the first level down to itself (parents checked first)."""
+    parent = {f.id: f.parent for f in families}
+    chains: dict[str, tuple[str, ...]] = {}
+    for family in families:
+        line = [family.id]
+        while parent[line[-1]] is not None:
+            line.append(parent[line[-1]])  # type: ignore[arg-type]
+        chains[family.id] = tuple(reversed(line))
+    return chains

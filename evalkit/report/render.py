@@ -32,6 +32,7 @@ from typing import Any
 
 import evalkit.report.charts as charts
 from evalkit.errors import InputError, require
+from evalkit.io.output import signals_held
 from evalkit.model.evaluation import Evaluation
 from evalkit.paths import OUT, TEMPLATES
 from evalkit.report.document import Report, build_report
@@ -278,8 +279,10 @@ def render_reports(report: Report | Evaluation, *, langs: Sequence[str] = ("zh",
         planned += [_Document("town", lang, town, f"town_{stems[town]}_{lang}", chosen)
                 for lang in langs for town in report.town_ids]
     context = _fork_context() if workers > 1 else None
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out))
+    staging: Path | None = None
     try:
+        with signals_held():  # a stop between making the folder and naming it leaves it behind
+            staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out))
         if context is not None and len(planned) > 1:
             _warm_up(report, chosen)
         tick = progress or (lambda finished, total: None)
@@ -310,7 +313,8 @@ def render_reports(report: Report | Evaluation, *, langs: Sequence[str] = ("zh",
             _write_html(staging / "html", done)
         directory = publish(staging, out, name)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     timings["total"] = time.perf_counter() - start
     files = tuple(sorted(p for p in directory.rglob("*") if p.is_file()))

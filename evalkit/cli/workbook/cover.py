@@ -121,7 +121,7 @@ def indicator_header(criteria: CriteriaSet, indicator_id: str) -> str:
 
 def item_label(criteria: CriteriaSet, item: str) -> str:
     """A family's or an indicator's Chinese label (an AHP matrix's items are either)."""
-    for family in criteria.families:
+    for family in (*criteria.families, *criteria.subfamilies):
         if family.id == item:
             return family.label("zh")
     for ind in criteria.indicators:

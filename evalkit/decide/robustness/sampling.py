@@ -200,11 +200,15 @@ def _perturbed_ahp(model: JudgmentModel, rng: np.random.Generator, samples: int,
     first = experts[0]
     index = {ident: j for j, ident in enumerate(model.indicator_ids)}
     out = np.zeros((samples, len(model.indicator_ids)))
-    for f, family in enumerate(first.family_ids):
-        ids = first.indicator_ids[family]
+    weight_of = {family: families[:, f] for f, family in enumerate(first.family_ids)}
+    for family, ids in first.indicator_ids.items():  # parents before their sub-families
         w_local = local.get(family, np.ones((samples, 1)))
         for position, ident in enumerate(ids):
-            out[:, index[ident]] = families[:, f] * (w_local[:, position] if len(ids) > 1 else 1.0)
+            w = weight_of[family] * (w_local[:, position] if len(ids) > 1 else 1.0)
+            if ident in first.subfamilies:
+                weight_of[ident] = w
+            else:
+                out[:, index[ident]] = w
     if model.objective is not None:
         a = out / out.sum(axis=1, keepdims=True)
         b = np.asarray(model.objective, dtype=float)

@@ -375,10 +375,10 @@ def ahp_weights(
     local = {
         f: (aggregated[f"indicators.{f}"].weights_by_item
             if f"indicators.{f}" in aggregated else {first.indicator_ids[f][0]: 1.0})
-        for f in first.family_ids
+        for f in first.indicator_ids
     }
     return AhpWeights(
-        weights=global_weights(families, local),
+        weights=global_weights(families, local, first.subfamilies),
         families=families,
         local=local,
         consistency=tuple(consistency),

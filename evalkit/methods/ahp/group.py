@@ -1,8 +1,8 @@
-"""Several experts and two levels: aggregation (AIJ, AIP), global weights, combinations."""
+"""Several experts and a hierarchy: aggregation (AIJ, AIP), global weights, combinations."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -76,21 +76,31 @@ def aggregate_priorities(
 def global_weights(
     family_weights: Mapping[str, float],
     local_weights: Mapping[str, Mapping[str, float]],
+    subfamilies: Collection[str] = (),
 ) -> dict[str, float]:
-    """Global indicator weights of a two-level hierarchy.
+    """Global indicator weights of a hierarchy.
 
     g_i = W_f · w_i|f for indicator i in family f, where W are the family
-    weights and w_·|f the local weights within f (each set summing to 1).  A
-    family with one indicator gives it local weight 1 whatever is passed.
+    weights and w_·|f the local weights within f (each set summing to 1).  In a
+    deeper hierarchy the items named in ``subfamilies`` have local weights of
+    their own in ``local_weights``, and the product runs down the tree:
+    g_i = W_f · w_s|f · … · w_i|s.  A family with one item gives it local weight 1
+    whatever is passed.
     """
-    if set(family_weights) != set(local_weights):
+    if set(local_weights) != set(family_weights) | set(subfamilies):
         raise InputError(
             "family weights and local weights cover different families: "
-            f"{sorted(set(family_weights) ^ set(local_weights))}",
+            f"{sorted((set(family_weights) | set(subfamilies)) ^ set(local_weights))}",
             "give local weights for exactly the weighted families",
         )
     result: dict[str, float] = {}
-    for family, big_w in family_weights.items():
+    reached: set[str] = set()
+
+    def spread(family: str, big_w: float) -> None:
+        if family in reached:
+            raise InputError(f"family {family} is reached twice",
+                             "give the families a tree: each has one parent")
+        reached.add(family)
         local = local_weights[family]
         if len(local) == 1:
             local = dict.fromkeys(local, 1.0)
@@ -99,13 +109,19 @@ def global_weights(
                 f"the local weights of family {family} sum to {sum(local.values()):.6g}",
                 "normalise them to sum to 1",
             )
-        for indicator, w in local.items():
-            if indicator in result:
+        for item, w in local.items():
+            if item in subfamilies:
+                spread(item, big_w * w)
+            elif item in result:
                 raise InputError(
-                    f"indicator {indicator} appears in more than one family",
+                    f"indicator {item} appears in more than one family",
                     "give each indicator one family",
                 )
-            result[indicator] = big_w * w
+            else:
+                result[item] = big_w * w
+
+    for family, big_w in family_weights.items():
+        spread(family, big_w)
     return result
 
 

@@ -111,11 +111,16 @@ class ExpertJudgments:
     name_line: int | None = None
 
     def matrices(self) -> Iterator[JudgmentMatrix]:
-        """The family matrix, then each family's indicator matrix, in criteria order."""
+        """The family matrix, then each family's and sub-family's matrix, parents first."""
         yield self.families
-        for family in self.family_ids:
+        for family in self.indicator_ids:
             if family in self.indicators:
                 yield self.indicators[family]
+
+    @property
+    def subfamilies(self) -> frozenset[str]:
+        """The items of a matrix that are sub-families (weighted within their parent)."""
+        return frozenset(self.indicator_ids) - frozenset(self.family_ids)
 
 
 # --------------------------------------------------------------------------
@@ -136,15 +141,16 @@ def load_judgments(
 ) -> ExpertJudgments:
     """Load and validate one expert's judgment file.
 
-    ``families`` are the family ids in criteria order and ``indicators`` maps
-    each family id to its indicator ids.  ``aggregated`` accepts values off
+    ``families`` are the first-level family ids in criteria order and
+    ``indicators`` maps each family id to its indicator ids, or, in a deeper
+    hierarchy, each family and sub-family to what is compared within it
+    (:meth:`~evalkit.model.criteria.CriteriaSet.judgment_groups`); a sub-family's
+    comparisons sit under ``indicators.<sub-family id>``.  ``aggregated`` accepts values off
     the Saaty scale (for matrices that are already group averages).  Raises
     :class:`~evalkit.errors.InputError` naming the file, line and key path.
     """
     family_ids = tuple(families)
-    indicator_ids = {f: tuple(indicators.get(f, ())) for f in family_ids}
-    if set(indicators) != set(family_ids) or not all(indicator_ids.values()):
-        raise ValueError("every family needs a non-empty list of indicators, and only families")
+    indicator_ids = _tree(family_ids, indicators)
     reader = (_WorkbookReader(read_questionnaire(path), aggregated=aggregated)
               if Path(path).suffix.lower() == ".xlsx" else Reader(Path(path), aggregated=aggregated))
     root = reader.document()
@@ -159,13 +165,13 @@ def load_judgments(
     if "indicators" in top:
         indicators_line = top["indicators"].line
         blocks = reader.mapping(
-            top["indicators"], "indicators", family_ids,
+            top["indicators"], "indicators", tuple(indicator_ids),
             unknown="unknown family {key} under indicators",
-            unknown_hint=_id_hint("families", family_ids),
+            unknown_hint=_id_hint("families", tuple(indicator_ids)),
         )
     owner = {i: f for f, ids in indicator_ids.items() for i in ids}
     matrices = {}
-    for family in family_ids:
+    for family in indicator_ids:
         ids = indicator_ids[family]
         if len(ids) < 2 and family not in blocks:
             continue
@@ -190,6 +196,28 @@ def load_judgments(
         indicator_ids=indicator_ids,
         name_line=name_line,
     )
+
+
+def _tree(families: tuple[str, ...],
+          groups: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """``groups`` (family or sub-family → what is compared in it) in depth-first order."""
+    tree: dict[str, tuple[str, ...]] = {}
+
+    def visit(group: str, depth: int) -> None:
+        if group in tree or depth > 50:
+            raise ValueError(f"{group} is reached twice: give the families a tree")
+        tree[group] = tuple(groups.get(group, ()))
+        if not tree[group]:
+            raise ValueError(f"family {group} has nothing to compare")
+        for child in tree[group]:
+            if child in groups and child not in families and child != group:
+                visit(child, depth + 1)
+
+    for family in families:
+        visit(family, 0)
+    if set(tree) != set(groups):
+        raise ValueError("every family and sub-family needs what it compares, and only those")
+    return tree
 
 
 def load_judgments_dir(

@@ -107,7 +107,7 @@ class View:
         """An AHP item: an indicator's or a family's label."""
         if item in self.matrix.indicator_ids:
             return self.indicator_label(item)
-        if item in {f.id for f in self.criteria.families}:
+        if item in {f.id for f in (*self.criteria.families, *self.criteria.subfamilies)}:
             return self.family_label(item)
         return item
 
