@@ -141,10 +141,10 @@ def template_columns(criteria: CriteriaSet, scenario: Scenario | None) -> list[T
         label, unit = column_words(column) or direct.get(column) or (column, "")
         columns[column] = TemplateColumn(column, label, unit, "用于：" + "、".join(used),
                                          column in criteria.signed_columns)
-    for column, label, unit, used in _scenario_columns(scenario):
+    for column, label, unit, use in _scenario_columns(scenario):
         if column not in columns:
             label, unit = column_words(column) or (label, unit)
-            columns[column] = TemplateColumn(column, label, unit, used)
+            columns[column] = TemplateColumn(column, label, unit, use)
     return list(columns.values())
 
 
@@ -174,7 +174,7 @@ def _scenario_columns(scenario: Scenario | None) -> list[tuple[str, str, str, st
         for column in rule.value.columns():
             out.append((column, rule.label.get("zh", rule.id), "", "选择情景：资格门槛"))
     rules = scenario.affordability
-    for column in (rules.revenue_column, rules.recurring_column) if rules else ():
-        if column:
-            out.append((column, column, "", "选择情景：财政承受能力"))
+    for named in (rules.revenue_column, rules.recurring_column) if rules else ():
+        if named:
+            out.append((named, named, "", "选择情景：财政承受能力"))
     return out

@@ -193,11 +193,11 @@ def _matrix_sheet(sheet: Any, spec: MatrixSpec, bold: Any, grey: Any, fill: Any,
             row += 1
     sheet.cell(FIRST_PAIR_ROW - 1, 7, "判断值").font = bold
     sheet.cell(FIRST_PAIR_ROW - 1, 8, "含义 Meaning").font = bold
-    for k, value in enumerate(SCALE):
-        sheet.cell(FIRST_PAIR_ROW + k, 7, value)
-        sheet.cell(FIRST_PAIR_ROW + k, 8, MEANINGS.get(value, "介于相邻两者之间"))
-    for column, width in zip("ABCDEFGH", (8, 44, 16, 18, 18, 3, 8, 20), strict=True):
-        sheet.column_dimensions[column].width = width
+    for k, step in enumerate(SCALE):
+        sheet.cell(FIRST_PAIR_ROW + k, 7, step)
+        sheet.cell(FIRST_PAIR_ROW + k, 8, MEANINGS.get(step, "介于相邻两者之间"))
+    for letter, width in zip("ABCDEFGH", (8, 44, 16, 18, 18, 3, 8, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(FIRST_PAIR_ROW, 1)
 
 

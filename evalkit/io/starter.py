@@ -21,8 +21,9 @@ import io
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from evalkit.errors import InputError
 from evalkit.io.columns import known_column
@@ -228,6 +229,9 @@ def write_folder(directory: Path, files: Mapping[str, bytes], *, force: bool = F
     for name, data in files.items():
         path = directory / name
         os.makedirs(path.parent, exist_ok=True)
-        written.append(write_atomic(path, lambda handle, data=data: handle.write(data),
-                                    overwrite=force))
+        written.append(write_atomic(path, partial(_write, data), overwrite=force))
     return written
+
+
+def _write(data: bytes, handle: IO[bytes]) -> None:
+    handle.write(data)

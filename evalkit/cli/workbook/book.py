@@ -164,7 +164,8 @@ def _sheet(ws: Any, sheet: Sheet) -> None:
             for j, (value, column) in enumerate(zip(values, table.columns, strict=True), start=1):
                 number_format = column.number_format
                 if isinstance(value, Num):
-                    value, number_format = value.value, value.number_format
+                    number_format = value.number_format
+                    value = value.value
                 value = _plain(value)
                 cell = ws.cell(row=row, column=j, value=escape_formula(value))
                 if number_format and isinstance(value, int | float) and not isinstance(value, bool):

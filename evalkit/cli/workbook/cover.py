@@ -46,7 +46,7 @@ def command_line(ctx: click.Context) -> str:
             elif value:
                 words.append(longest)
             continue
-        for item in value if param.multiple else (value,):
+        for item in (value or ()) if param.multiple else (value,):
             words += [longest, _word(item)]
     return " ".join(words)
 

@@ -101,7 +101,8 @@ def _matrices(criteria: CriteriaSet, judged: AhpWeights) -> list[Sheet]:
     by_expert: dict[str, list[MatrixConsistency]] = {}
     for c in judged.consistency:
         by_expert.setdefault(c.expert, []).append(c)
-    sheets, used = [], set()
+    sheets: list[Sheet] = []
+    used: set[str] = set()
     for expert, rows in by_expert.items():
         name = SHEET_UNSAFE.sub("_", f"判断矩阵-{_who(expert)}")[:31]
         while name in used:

@@ -82,11 +82,11 @@ def check_plan(fields: Mapping[str, str], ids: Sequence[str], names: Sequence[st
     listed: list[str] = []
     unknown: list[str] = []
     for token in plan_towns(fields.get("towns", "")):
-        town = lookup.get(token.casefold())
-        if town is None:
+        found = lookup.get(token.casefold())
+        if found is None:
             unknown.append(token)
-        elif town not in listed:
-            listed.append(town)
+        elif found not in listed:
+            listed.append(found)
 
     def total(values: Mapping[str, float] | None) -> float | None:
         if not listed or values is None or any(t not in values for t in listed):

@@ -151,12 +151,13 @@ def load_judgments(
     """
     family_ids = tuple(families)
     indicator_ids = _tree(family_ids, indicators)
-    reader = (_WorkbookReader(read_questionnaire(path), aggregated=aggregated)
+    reader = (_WorkbookReader(read_questionnaire(Path(path)), aggregated=aggregated)
               if Path(path).suffix.lower() == ".xlsx" else Reader(Path(path), aggregated=aggregated))
     root = reader.document()
     top = reader.mapping(root, "", ("expert", "families", "indicators"), required=("expert",))
 
-    expert, name_line = read_expert(reader, top["expert"])
+    expert, line = read_expert(reader, top["expert"])
+    name_line: int | None = line
     family_matrix = _matrix_block(
         reader, top.get("families"), "families", family_ids, "families", None, {}
     )
