@@ -1,15 +1,17 @@
 """Published worked examples for the method variants of issue 17.
 
-Each test reproduces figures printed in a paper or a textbook, from the input that
-publication prints, with a tolerance matched to the printed precision, and cites the
-source (authors, year, title, where, table or page) in its docstring — including where
-the figures were read when that was a reprint rather than the original.
+Each test reproduces figures printed in a paper, a textbook or a package's documented
+example, from the input that source prints, with a tolerance matched to the printed
+precision, and cites the source (authors, year, title, where, table or page) in its
+docstring — including where the figures were read when that was a reprint rather than
+the original.  The combinations, the coupling coordination degree and the rank-sum ratio
+are checked against the documented examples of the R package mathmodels (Zhang Jingxin),
+a weaker source than a paper; each test says so.
 
 Variants for which no published worked example could be found (TOPSIS with the weights
-inside the distance and with fixed ideal points, AIP, the game-theory and
-minimum-discrimination-information combinations, CRITIC's Σ(1 − |r|) conflict, grey
-relational analysis and grey-relational TOPSIS, RSR and its probit grading, the coupling
-coordination degree) keep their hand-checkable tests in ``test_method_variants.py``.
+inside the distance and with fixed ideal points, AIP, CRITIC's Σ(1 − |r|) conflict, grey
+relational analysis and grey-relational TOPSIS) keep their hand-checkable tests in
+``test_method_variants.py``.
 """
 
 from __future__ import annotations
@@ -182,3 +184,113 @@ def test_lambda_max_completion_reproduces_bozoki_fulop_ronyai_example_3() -> Non
     assert llsm[0][2] == pytest.approx(0.73029674334, abs=5e-12)
     result = analyse(BOZOKI_EXAMPLE_3, list("1234"), completion="lambda_max")
     assert result.estimated_pairs[0][2] == pytest.approx(0.73029674334, abs=5e-12)
+
+
+# ---- Documented example output of the R package mathmodels ---------------------------------
+#
+# Zhang, Jingxin (张敬信). mathmodels: Implement Common Mathematical Modeling Algorithms with R
+# (R package, GitHub zhjx19/mathmodels; reference pages zhjx19.github.io/mathmodels).  The
+# figures below are the package's own documented examples as printed in its
+# ``R CMD check`` example output (mathmodels-Ex.Rout, R 4.6.0): toy inputs, the package's own
+# results — a software example, not a paper or a textbook.  No paper or textbook worked example
+# with visible input and output was found for these variants.
+
+def _toy_matrix(values: np.ndarray, signs: np.ndarray):
+    """A bare DecisionMatrix for the composite evaluations (one family, ids A1…An)."""
+    from types import SimpleNamespace
+
+    from evalkit.methods.matrix import DecisionMatrix
+
+    ids = tuple(f"A{i + 1}" for i in range(values.shape[0]))
+    indicators = tuple(SimpleNamespace(id=f"c{j}", label=f"c{j}", family="f",
+                                       direction="max" if s > 0 else "min")
+                       for j, s in enumerate(signs))
+    return DecisionMatrix(ids, ids, indicators, np.asarray(values, dtype=float))  # type: ignore[arg-type]
+
+
+def test_combinations_reproduce_the_mathmodels_combine_weights_example() -> None:
+    """mathmodels (Zhang), ``combine_weights`` example: subjective a = (0.4, 0.3, 0.2, 0.1),
+    objective b = (0.25, 0.2, 0.3, 0.25).  Printed:
+
+    * ``type = "linear", alpha = 0.6``: 0.34 0.26 0.24 0.16;
+    * ``"multiplicative"``: 0.4081633 0.2448980 0.2448980 0.1020408;
+    * ``"game"``: 0.3279556 0.2540333 0.2540333 0.1639778 — this is w ∝ √(a_j b_j), i.e.
+      evalkit's ``min_discrimination`` (mathmodels names it "game");
+    * ``"game_linear"``: 0.3735683 0.2823789 0.2176211 0.1264317 — the game-theory
+      (博弈论) combination α₁*a + α₂*b from the 2 × 2 first-order system, evalkit's
+      ``game_theory``.
+
+    evalkit gives all four to every printed digit (e.g. game theory 0.37356828, 0.28237885,
+    0.21762115, 0.12643172).  Printed to seven places, so the tolerance is 5e-8.
+    """
+    from evalkit.methods.ahp.group import combine
+
+    a = dict(zip("abcd", [0.4, 0.3, 0.2, 0.1], strict=True))
+    b = dict(zip("abcd", [0.25, 0.2, 0.3, 0.25], strict=True))
+    printed = {
+        ("linear", 0.6): [0.34, 0.26, 0.24, 0.16],
+        ("multiplicative", 0.5): [0.4081633, 0.2448980, 0.2448980, 0.1020408],
+        ("min_discrimination", 0.5): [0.3279556, 0.2540333, 0.2540333, 0.1639778],
+        ("game_theory", 0.5): [0.3735683, 0.2823789, 0.2176211, 0.1264317],
+    }
+    for (method, alpha), expected in printed.items():
+        w = combine(a, b, method=method, alpha=alpha)
+        assert [w[k] for k in "abcd"] == pytest.approx(expected, abs=5e-8), method
+
+
+MATHMODELS_SUBSYSTEMS = np.array([  # s1, s2, s3 of towns A…F
+    [0.0162, 0.2720, 0.2655],
+    [0.1782, 0.6824, 0.3721],
+    [0.5490, 0.0593, 0.5729],
+    [0.6730, 0.4812, 0.9082],
+    [0.0207, 0.8891, 0.2017],
+    [0.9875, 0.5573, 0.8984],
+])
+
+
+def test_coupling_coordination_reproduces_the_mathmodels_coupling_degree_example() -> None:
+    """mathmodels (Zhang), ``coupling_degree`` example: three subsystem scores for six units
+    A–F (equal weights).  Printed (three places): coupling C = 0.571, 0.867, 0.674, 0.967,
+    0.418, 0.971; coordination index T = 0.185, 0.411, 0.394, 0.687, 0.370, 0.814; coupling
+    coordination D = 0.325, 0.597, 0.515, 0.815, 0.393, 0.889.
+
+    These are the corrected C = (Π U_k)^(1/K) / mean(U) with T = mean(U), D = √(C T), as in
+    evalkit (which gives C = 0.570904, …, D = 0.324607, …).  Tolerance 5e-4.  (The package's
+    ``type = "adjusted"`` coupling is another formula — its printed C for A is 0.447 — and is
+    not reproduced here.)
+    """
+    from evalkit.methods.composite import coupling_coordination
+
+    result = coupling_coordination(MATHMODELS_SUBSYSTEMS, ["s1", "s2", "s3"])
+    assert result.coupling == pytest.approx([0.571, 0.867, 0.674, 0.967, 0.418, 0.971], abs=5e-4)
+    # T of E is exactly 1.1115 / 3 = 0.3705, printed 0.370: half a unit of the last place,
+    # plus rounding of the sum in binary (hence the 1e-12 slack).
+    assert result.comprehensive == pytest.approx([0.185, 0.411, 0.394, 0.687, 0.370, 0.814],
+                                                 abs=5e-4 + 1e-12)
+    assert result.coordination == pytest.approx([0.325, 0.597, 0.515, 0.815, 0.393, 0.889],
+                                                abs=5e-4)
+
+
+def test_rank_sum_ratio_reproduces_the_mathmodels_example() -> None:
+    """mathmodels (Zhang), ``rank_sum_ratio`` example: A, B, C with X1 = 10, 20, 15 and
+    X2 = 5, 10, 8 (both benefit), weights 0.4, 0.6, integer ranks.  Printed: WRSR A 0.333,
+    C 0.667, B 1; the corrected percentage of the largest value 0.917 (= 1 − 1/(4n));
+    Probit 4.57, 5.43, 6.38; the regression RSR = −1.3389 + 0.3673 · Probit; fitted RSR
+    0.339, 0.656, 1.01.
+
+    evalkit: WRSR 1/3, 1, 2/3; probits 4.569273, 6.382994, 5.430727; intercept −1.338948,
+    slope 0.367261; fitted 0.339170, 1.005280, 0.655549.  Tolerances follow the printed
+    places (three significant digits for RSR and fitted values, two decimals for the
+    probits, four for the coefficients).
+    """
+    from evalkit.methods.composite import rank_sum_ratio, rsr_grades
+
+    matrix = _toy_matrix(np.array([[10.0, 5.0], [20.0, 10.0], [15.0, 8.0]]), np.array([1, 1]))
+    scores, higher = rank_sum_ratio(matrix, np.array([0.4, 0.6]))
+    assert higher
+    assert scores == pytest.approx([0.333, 1.0, 0.667], abs=5e-4)
+    graded = rsr_grades(scores)
+    assert graded.probits == pytest.approx([4.57, 6.38, 5.43], abs=5e-3)
+    assert graded.intercept == pytest.approx(-1.3389, abs=5e-5)
+    assert graded.slope == pytest.approx(0.3673, abs=5e-5)
+    assert graded.fitted == pytest.approx([0.339, 1.01, 0.656], abs=5e-3)
