@@ -159,7 +159,7 @@ families:
      "镇区人口规模决定能否达到设区门槛"),
     ("  method: meeting", "  method: meeting\n  email: a@b",
      "7:expert.email: unknown key email — the keys here are name, role, unit, date, method, "
-     "weight"),
+     "weight, name_en, role_en, unit_en"),
 ])
 def test_metadata_errors_name_the_line(tmp_path: Path, old: str, new: str, expected: str) -> None:
     assert old in EXPERT

@@ -251,7 +251,7 @@ PAIR_ERRORS = [
     (
         "unknown key",
         ("  economy:\n    pairs:", "  economy:\n    pair:"),
-        "12:indicators.economy.pair: unknown key pair — the keys here are pairs, matrix, reason",
+        "12:indicators.economy.pair: unknown key pair — the keys here are pairs, matrix, reason, reason_en",
     ),
     (
         "key given twice",

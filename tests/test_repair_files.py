@@ -133,9 +133,9 @@ def test_repair_writes_marked_consistent_copies(folder: Path) -> None:
 
     # the matrix: a_ij and a_ji both changed, each line marked, nothing else touched
     fixed_li, before = lines(folder / "fixed" / "expert_li.yaml"), lines(li)
-    assert fixed_li[22] == "      - [3,   1,   1,   9,   1,   3]  # evalkit --repair: 原为 1/9 (was 1/9)"
-    assert fixed_li[23] == "      - [2,   1,   1,   1,   1/2, 2]  # evalkit --repair: 原为 9 (was 9)"
-    assert [k for k, (x, y) in enumerate(zip(before, fixed_li, strict=True)) if x != y] == [22, 23]
+    assert fixed_li[26] == "      - [3,   1,   1,   9,   1,   3]  # evalkit --repair: 原为 1/9 (was 1/9)"
+    assert fixed_li[27] == "      - [2,   1,   1,   1,   1/2, 2]  # evalkit --repair: 原为 9 (was 9)"
+    assert [k for k, (x, y) in enumerate(zip(before, fixed_li, strict=True)) if x != y] == [26, 27]
     copy = load_judgments(folder / "fixed" / "expert_li.yaml", FAMILIES, MEMBERS)
     economy, infrastructure = (copy.families.items.index(x) for x in ("economy", "infrastructure"))
     assert copy.families.values[economy][infrastructure] == 1
@@ -151,8 +151,8 @@ def test_repair_writes_marked_consistent_copies(folder: Path) -> None:
 
     # the terminal: one line per change, as validate suggested them
     assert listed(result) == suggested(plain)
-    assert "expert_li.yaml:23 families 经济实力 vs 基础设施短板: 1/9 → 1 (CR 0.349 → 0.095; " \
-           "倒数格 reciprocal :24 9 → 1)" in result.stdout
+    assert "expert_li.yaml:27 families 经济实力 vs 基础设施短板: 1/9 → 1 (CR 0.349 → 0.095; " \
+           "倒数格 reciprocal :28 9 → 1)" in result.stdout
     assert "The corrected copies are in fixed/" in result.stdout
     assert "replace their files in the judgments folder" in result.stdout
 
@@ -175,8 +175,8 @@ def test_the_library_returns_the_changes(folder: Path) -> None:
     assert [(c.expert, Path(c.file).name, c.matrix, c.pair, c.where, c.also)
             for c in plan.changes] == [
         ("陈立", "expert_chen.yaml", "indicators.public_services", ("school_gap", "bed_gap"),
-         "73", ()),
-        ("李秀梅", "expert_li.yaml", "families", ("economy", "infrastructure"), "23", ("24",)),
+         "78", ()),
+        ("李秀梅", "expert_li.yaml", "families", ("economy", "infrastructure"), "27", ("28",)),
     ]
     li = plan.changes[1]
     assert (li.old, li.new) == (pytest.approx(1 / 9), 1)
@@ -222,7 +222,7 @@ def test_a_matrix_no_revision_fixes_is_reported_and_left(folder: Path,
     result = run("--repair", "fixed")
     assert result.exit_code == 2
     assert not (folder / "fixed").exists()
-    assert ("expert_li.yaml:17 families: not repaired — no revision brings CR 0.349 to 0.10 "
+    assert ("expert_li.yaml:20 families: not repaired — no revision brings CR 0.349 to 0.10 "
             "(at best 0.200); ask 李秀梅 to redo these comparisons") in result.stdout
 
 

@@ -97,9 +97,9 @@ def test_inconsistent_judgments_are_refused_with_a_revision(tmp_path: Path) -> N
     code, _, err = run("rank", "--criteria", str(criteria))
     assert code == 2
     line = err.strip()
-    assert line.startswith(f"Error: {criteria.parent}/judgments/expert_wang.yaml:18:families: "
+    assert line.startswith(f"Error: {criteria.parent}/judgments/expert_wang.yaml:21:families: "
                            "families of expert 王建国 is inconsistent: CR = 0.289 > 0.10")
-    assert "revise economy vs population (families.pairs[0].value, line 21) from 1/9 to 1" in line
+    assert "revise economy vs population (families.pairs[0].value, line 25) from 1/9 to 1" in line
     assert line.endswith("or pass --allow-inconsistent (allow_inconsistent: true in the criteria "
                          "set) to keep it")
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,10 +61,18 @@ class ExpertView:
     ranking: Ranking
     warnings: tuple[str, ...] = ()
     share: float = 1.0
+    reasons_en: Mapping[str, str] = field(default_factory=dict)
+    """The reasons in English, where the file gives ``reason_en``."""
 
     @property
     def name(self) -> str:
         return self.expert.name
+
+    def reasons_in(self, lang: str) -> dict[str, str]:
+        """The reasons in ``lang``: English where given, else as written."""
+        if lang != "en":
+            return dict(self.reasons)
+        return {m: self.reasons_en.get(m) or r for m, r in self.reasons.items()}
 
     def to_dict(self, ids: Sequence[str], names: Sequence[str]) -> dict[str, Any]:
         order = self.ranking.order.tolist()
@@ -76,6 +84,7 @@ class ExpertView:
             "weight_share": self.share,
             "file": self.file,
             "reasons": dict(self.reasons),
+            **({"reasons_en": dict(self.reasons_en)} if self.reasons_en else {}),
             "family_weights": dict(self.families),
             "local_weights": {f: dict(w) for f, w in self.local.items()},
             "ahp_weights": dict(self.ahp_weights),
@@ -159,10 +168,11 @@ def expert_panel(matrix: DecisionMatrix, weights: Weights,
                               dict(weights.options), {"ahp": own},
                               description=f"{judged.expert.name}: {weights.method}")
         reasons = {m.name: m.reason for m in judged.matrices() if m.reason}
+        reasons_en = {m.name: m.reason_en for m in judged.matrices() if m.reason_en}
         views.append(ExpertView(judged.expert, judged.file, reasons, dict(own.families),
                                 {f: dict(w) for f, w in own.local.items()}, ahp, own_weights,
                                 topsis(matrix, own_weights, normalization), own.warnings,
-                                share))
+                                share, reasons_en))
     kendall = kendall_w(np.vstack([v.ranking.ranks for v in views]))
     completed = {v.name: {c.matrix: c.result.matrix for c in v.weights.details["ahp"].consistency
                           if c.expert == v.name} for v in views}

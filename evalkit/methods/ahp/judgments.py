@@ -77,7 +77,8 @@ class JudgmentMatrix:
     reciprocal, with NaN where a comparison was left out; ``sources`` maps
     each given cell (i, j) to where it was written; ``line`` is the line of
     the block's key, or None when the file has no block for it; ``reason``
-    the expert's own words on the block (``""`` when not given).
+    the expert's own words on the block (``""`` when not given), ``reason_en``
+    the same in English, when the file gives it.
     """
 
     name: str
@@ -86,6 +87,7 @@ class JudgmentMatrix:
     sources: Mapping[tuple[int, int], Source] = field(default_factory=dict)
     line: int | None = None
     reason: str = ""
+    reason_en: str = ""
 
     @property
     def array(self) -> np.ndarray:
@@ -287,12 +289,14 @@ def _matrix_block(
     np.fill_diagonal(values, 1.0)
     sources: dict[tuple[int, int], Source] = {}
     line = None
-    reason = ""
+    reason = reason_en = ""
     if node is not None:
         line = node.line
-        block = reader.mapping(node, name, ("pairs", "matrix", "reason"))
+        block = reader.mapping(node, name, ("pairs", "matrix", "reason", "reason_en"))
         if "reason" in block:
             reason = read_reason(reader, block["reason"], name)
+        if "reason_en" in block:
+            reason_en = read_reason(reader, block["reason_en"], name, "reason_en")
         if "pairs" in block and "matrix" in block:
             raise reader.fail("both pairs and matrix are given", "keep one of them",
                               block["matrix"].line, f"{name}.matrix")
@@ -302,7 +306,8 @@ def _matrix_block(
         elif "matrix" in block:
             _read_matrix(reader, block["matrix"], f"{name}.matrix", items, kind, owner,
                          values, sources)
-    matrix = JudgmentMatrix(name, items, tuple(map(tuple, values)), sources, line, reason)
+    matrix = JudgmentMatrix(name, items, tuple(map(tuple, values)), sources, line, reason,
+                            reason_en)
     _check_connected(reader, matrix, line if line is not None else parent_line)
     return matrix
 

@@ -9,6 +9,7 @@
       date: 2024-03-12              # when the judgments were given (ISO date)
       method: questionnaire         # questionnaire | meeting | interview
       weight: 1.0                   # AIJ weight
+      name_en: Wang Jianguo         # optional: name, post and organisation in English
     families:
       reason: 经济实力决定设区后的财政承受能力   # optional, beside pairs/matrix
       pairs: [...]
@@ -29,7 +30,7 @@ from evalkit.methods.registry import ELICITATION_METHODS
 
 __all__ = ["EXPERT_KEYS", "Expert", "read_expert", "read_reason"]
 
-EXPERT_KEYS = ("name", "role", "unit", "date", "method", "weight")
+EXPERT_KEYS = ("name", "role", "unit", "date", "method", "weight", "name_en", "role_en", "unit_en")
 """The keys of the ``expert`` block."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -51,10 +52,22 @@ class Expert:
     unit: str = ""
     date: str | None = None
     method: str | None = None
+    english: tuple[str, str, str] = ("", "", "")
+    """``name_en``, ``role_en`` and ``unit_en`` as the file gives them (``""`` when not)."""
+
+    def shown(self, lang: str) -> tuple[str, str, str]:
+        """Name, role and unit in ``lang``: the English ones where the file gives them,
+        else as written."""
+        written = (self.name, self.role, self.unit)
+        if lang != "en":
+            return written
+        return tuple(e or w for e, w in zip(self.english, written, strict=True))  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "role": self.role, "unit": self.unit, "date": self.date,
-                "method": self.method, "weight": self.weight}
+                "method": self.method, "weight": self.weight,
+                **{key: value for key, value in zip(("name_en", "role_en", "unit_en"),
+                                                     self.english, strict=True) if value}}
 
 
 def _text(reader: Reader, node: Node, key: str, what: str, example: str) -> str:
@@ -96,6 +109,8 @@ def read_expert(reader: Reader, node: Node) -> tuple[Expert, int]:
         role = _text(reader, fields["role"], "expert.role", "role", "role: 总工程师")
     if "unit" in fields:
         unit = _text(reader, fields["unit"], "expert.unit", "unit", "unit: 市城乡规划设计研究院")
+    english = tuple(_text(reader, fields[key], f"expert.{key}", key, f"{key}: Wang Jianguo")
+                    if key in fields else "" for key in ("name_en", "role_en", "unit_en"))
     date = _date(reader, fields["date"]) if "date" in fields else None
     method = None
     if "method" in fields:
@@ -112,10 +127,11 @@ def read_expert(reader: Reader, node: Node) -> tuple[Expert, int]:
             "give the expert's weight as a positive number, e.g. 1; leave the file out "
             "to leave the expert out",
         )
-    return Expert(name.strip(), role, weight, unit, date, method), name_node.line
+    return Expert(name.strip(), role, weight, unit, date, method,
+                  english), name_node.line  # type: ignore[arg-type]
 
 
-def read_reason(reader: Reader, node: Node, path: str) -> str:
-    """A matrix's ``reason``: the expert's own words on why they judged so."""
-    return _text(reader, node, f"{path}.reason", "reason",
-                 "reason: 镇区人口规模决定能否达到设区门槛")
+def read_reason(reader: Reader, node: Node, path: str, key: str = "reason") -> str:
+    """A matrix's ``reason`` (or ``reason_en``): the expert's own words on why they judged so."""
+    return _text(reader, node, f"{path}.{key}", key,
+                 f"{key}: 镇区人口规模决定能否达到设区门槛")
