@@ -295,9 +295,19 @@ def test_a_chart_sheet_named_candidates(folder: Path) -> None:
     book.create_chartsheet("candidates")
     book.save(folder / "t.xlsx")
     assert run("validate", "--criteria", "c/default.yaml", "--candidates", "t.xlsx") == (
-        2, "Error: t.xlsx: the workbook has a chart sheet this reader cannot open "
-           "(AttributeError) — copy the table into a workbook without chart sheets (a sheet "
-           "named candidates)")
+        2, "Error: t.xlsx: the sheet 'candidates' is a chart, not a table — put the table on a "
+           "worksheet named candidates")
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["chart-first", "chart-last"])
+def test_a_chart_sheet_beside_the_table_is_skipped(folder: Path, first: bool) -> None:
+    path = _workbook(folder / "t.xlsx", _sample_rows())
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.create_chartsheet("chart", 0 if first else None)  # a chart sheet with no chart
+    book.save(path)
+    assert run("validate", "--criteria", "c/default.yaml", "--candidates", "t.xlsx") == (0, "")
 
 
 def test_utf8_mark_followed_by_gbk(folder: Path) -> None:
@@ -619,3 +629,284 @@ def test_option_errors_are_one_line_with_a_hint() -> None:
     assert run("select", "--time-limit", "0") == (
         2, "Error: Invalid value for '--time-limit': 0.0 is not in the range x>0 — run "
            "'cli select --help' to see what it takes")
+
+
+# --------------------------------------------------------------------------
+# Audit 12: environment, extreme numbers, questionnaires, options, outputs
+# --------------------------------------------------------------------------
+
+def _no_runtime_warnings(*args: str | Path) -> tuple[int, str]:
+    """:func:`run`, with numpy's RuntimeWarnings (overflow, division) turned into failures."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        return run(*args)
+
+
+@pytest.mark.parametrize(("value", "command"), [
+    ("99999999999999999999", "select"), ("abc", "select"), ("1e3", "select"),
+    ("1e3", "robust"), ("abc", "weights"), ("99999999999999999999", "report"),
+])
+def test_source_date_epoch_is_checked_before_numpy_reads_it(tmp_path: Path, value: str,
+                                                            command: str) -> None:
+    # A new process: numpy.f2py reads the variable when scipy first imports it.
+    done = subprocess.run([sys.executable, "-m", "evalkit", command], cwd=tmp_path,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": value}, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert [line for line in done.stderr.splitlines() if line.startswith("Error:")] == [
+        f"Error: SOURCE_DATE_EPOCH: '{value}' is not a time this machine can represent — give "
+        "seconds since 1970, e.g. 1740794400, or unset it"], done.stderr
+
+
+def test_fixed_weights_near_the_largest_number(folder: Path) -> None:
+    path = _fixed(folder, "pop_growth: 1e308")
+    path.write_text(re.sub(r": 1(?=[,}])", ": 1e308", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    result = CliRunner().invoke(cli, ["weights", "--format", "json", "--criteria",
+                                      "c/default.yaml"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: fixed weights summed to 19 × 1e+308; they were divided by that sum"]
+    import json
+
+    weights = json.loads(result.stdout)["weights"]
+    assert weights and all(abs(w - 1 / 19) < 1e-12 for w in weights.values())
+
+
+def _urban_pop(folder: Path, values: list[str]) -> None:
+    for town, value in zip(("T1", "T2", "T3", "T4", "T5"), values, strict=True):
+        set_cell(folder / "towns.csv", town, "urban_pop", value)
+
+
+def _rank_json(*extra: str) -> dict:
+    import json
+
+    result = CliRunner().invoke(cli, ["rank", "--format", "json", "--criteria", "c/default.yaml",
+                                      "--candidates", "towns.csv", *extra])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    return {"stderr": result.stderr, **json.loads(result.stdout)}
+
+
+def test_a_column_of_tiny_values_ranks_as_the_same_column_scaled_up(folder: Path) -> None:
+    import warnings
+
+    _urban_pop(folder, ["1", "2", "3", "4", "5"])
+    plain = _rank_json()
+    _urban_pop(folder, ["1e-200", "2e-200", "3e-200", "4e-200", "5e-200"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        tiny = _rank_json()
+    assert "same value for every town" not in tiny["stderr"], tiny["stderr"]
+    assert "equal closeness" not in tiny["stderr"], tiny["stderr"]
+    assert [t["id"] for t in tiny["ranking"]] == [t["id"] for t in plain["ranking"]]
+    for a, b in zip(tiny["ranking"], plain["ranking"], strict=True):
+        assert a["closeness"] == pytest.approx(b["closeness"], rel=1e-9)
+
+
+def test_a_scale_that_makes_values_vanish_blames_the_scale(folder: Path) -> None:
+    path = edit(folder / "c" / "default.yaml", "years: 3}\n    scale: 100",
+                "years: 3}\n    scale: 1e-320")
+    line = line_of(path, "scale: 1e-320")
+    assert validate() == (
+        2, f"Error: c/default.yaml:{line}:indicators.pop_growth.scale: scale 9.99989e-321 takes "
+           "indicator 'pop_growth' too close to zero to compute with (town T1: 0.0590763 × "
+           "9.99989e-321) — use a larger scale, e.g. scale: 100 (or leave it out)")
+
+
+def test_a_scale_that_overflows_blames_the_scale(folder: Path) -> None:
+    path = edit(folder / "c" / "default.yaml", "years: 3}\n    scale: 100",
+                "years: 3}\n    scale: 1e308")
+    edit(path, "    column: urban_pop", "    column: urban_pop\n    scale: 1e308")
+    line = line_of(path, "    column: urban_pop") + 1
+    assert validate() == (
+        2, f"Error: c/default.yaml:{line}:indicators.urban_pop.scale: scale 1e+308 takes "
+           "indicator 'urban_pop' beyond the largest number (town T1: 12.1 × 1e+308) — use a "
+           "smaller scale, e.g. scale: 100")
+
+
+@pytest.mark.parametrize("normalization", ["vector", "minmax"])
+def test_values_near_the_largest_number_rank_without_overflow(folder: Path,
+                                                             normalization: str) -> None:
+    _urban_pop(folder, ["1", "2", "3", "4", "5"])
+    plain = _rank_json("--normalization", normalization)
+    edit(folder / "c" / "default.yaml", "years: 3}\n    scale: 100", "years: 3}\n    scale: 1e305")
+    _urban_pop(folder, ["0.34e308", "0.68e308", "1.02e308", "1.36e308", "1.7e308"])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        big = _rank_json("--normalization", normalization)
+    assert big["stderr"] == ""
+    assert [t["id"] for t in big["ranking"]] == [t["id"] for t in plain["ranking"]]
+    for a, b in zip(big["ranking"], plain["ranking"], strict=True):
+        assert a["closeness"] == pytest.approx(b["closeness"], rel=1e-9)
+
+
+@pytest.mark.parametrize(("years", "what"), [
+    ("1e-300", "is beyond the largest number for town T1 (indicator 'pop_growth': end ÷ start "
+               "= 1.1879, to the power 1/1e-300)"),
+    ("1e300", "rounds to 0 for town T1 (indicator 'pop_growth': end ÷ start = 1.1879, to the "
+              "power 1/1e+300)"),
+])
+def test_growth_years_out_of_reason_blame_the_criteria_key(folder: Path, years: str,
+                                                           what: str) -> None:
+    path = edit(folder / "c" / "default.yaml", "years: 3}", f"years: {years}}}")
+    line = line_of(path, f"years: {years}}}")
+    shown = f"{float(years):g}"
+    assert validate() == (
+        2, f"Error: c/default.yaml:{line}:indicators.pop_growth.growth.years: growth over "
+           f"{shown} years {what} — give the years between start and end, e.g. years: 3")
+
+
+def _questionnaire(folder: Path, cell: object) -> Path:
+    """An ``evalkit init`` project whose first questionnaire has ``cell`` in families!C5."""
+    from openpyxl import load_workbook
+
+    assert run("init", "proj")[0] == 0
+    path = folder / "proj" / "judgments" / "expert_1.xlsx"
+    book = load_workbook(path)
+    sheet = book["专家信息"]
+    for row in range(3, sheet.max_row + 1):
+        if sheet.cell(row, 3).value == "name":
+            sheet.cell(row, 2).value = "测试"
+    book["families"]["C5"] = cell
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("text", ["⁹", "1/³", "²", "3²"])
+def test_superscripts_in_a_questionnaire_are_not_numbers(folder: Path, text: str) -> None:
+    _questionnaire(folder, text)
+    assert run("weights", "--criteria", "proj/criteria.yaml") == (
+        2, f"Error: proj/judgments/expert_1.xlsx:families!C5: value '{text}' is not a number — "
+           "write a number such as 3 or a fraction such as 1/3")
+
+
+def test_full_width_fraction_in_a_questionnaire_is_a_number(folder: Path) -> None:
+    from evalkit.io.questionnaire import read_questionnaire
+
+    path = _questionnaire(folder, "１／３")
+    found = read_questionnaire(path)
+    assert found.document["families"]["pairs"][0]["value"] == "1/3"
+
+
+def test_a_questionnaire_formula_with_no_saved_value(folder: Path) -> None:
+    _questionnaire(folder, "=1+2")  # openpyxl saves formulas without their values
+    assert run("weights", "--criteria", "proj/criteria.yaml") == (
+        2, "Error: proj/judgments/expert_1.xlsx:families!C5: a formula with no saved value: "
+           "'=1+2' — open the workbook in Excel and save it, or paste the values in place of "
+           "the formulas")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("select", "--time-limit", "nan"),
+     "--time-limit: 'nan' is not a finite number — give a number of seconds above 0, e.g. 60"),
+    (("select", "--time-limit", "inf"),
+     "--time-limit: 'inf' is not a finite number — give a number of seconds above 0, e.g. 60"),
+    (("robust", "--concentration", "nan"),
+     "--concentration: 'nan' is not a finite number — give a number above 0, e.g. 100"),
+    (("robust", "--cost-spread", "nan"),
+     "--cost-spread: 'nan' is not a finite number — give a number from 0 up to (not "
+     "including) 1, e.g. 0.2"),
+])
+def test_float_options_refuse_nan_and_inf(args: tuple[str, ...], expected: str) -> None:
+    assert run(*args) == (2, f"Error: {expected}")
+
+
+@pytest.mark.parametrize(("solver", "other"), [("highs", "cbc"), ("cbc", "highs")])
+def test_a_time_limit_is_quoted_as_given(folder: Path, monkeypatch: pytest.MonkeyPatch,
+                                         solver: str, other: str) -> None:
+    from evalkit.decide.selection import choose
+    from evalkit.decide.selection.solve import Stopped
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise Stopped()
+
+    monkeypatch.setattr(choose, "optimise", stopped)  # the solver's clock ran out
+    assert run("select", "--solver", solver, "--time-limit", "0.06") == (
+        4, "Error: no solution found within --time-limit 0.06 s (the whole command's, ranking "
+           "included; the scenario may still have one) — allow more time (--time-limit), or try "
+           f"--solver {other}")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("kind", ["pipe", "link"])
+def test_overwrite_replaces_only_regular_files(folder: Path, kind: str) -> None:
+    target = folder / "kept.csv"
+    target.write_text("kept\n", encoding="utf-8")
+    if kind == "pipe":
+        os.mkfifo(folder / "out.csv")
+        what = "a named pipe"
+    else:
+        os.symlink("kept.csv", folder / "out.csv")
+        what = "a symbolic link"
+    assert run("rank", "--format", "csv", "-o", "out.csv", "--overwrite") == (
+        2, f"Error: out.csv: the output path is {what}, not a regular file — remove it or choose "
+           "another name (--overwrite replaces only files)")
+    assert (folder / "out.csv").is_symlink() == (kind == "link")
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_long_names_do_not_break_the_chart_layout() -> None:
+    import warnings
+
+    import numpy as np
+
+    from evalkit.report import charts
+    from evalkit.report.fonts import find_cjk_fonts
+
+    fonts = find_cjk_fonts()
+    labels = ["Q" * 100, "Linhe", "Yunxi"]
+    assert charts.fit("Q" * 100) == "Q" * 40 + "\n" + "Q" * 39 + "…"
+    assert charts.fit("Linhe") == "Linhe"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg = charts.ranked_bars(labels, [0.9, 0.5, 0.1], fonts=fonts, xlabel="C")
+        charts.heatmap(labels, ["a", "b"], np.full((3, 2), 0.5), fonts=fonts, colorbar="%")
+        charts.stacked_shares(labels, np.full((3, 3), 1 / 3), ["1", "2", "3"], fonts=fonts,
+                              xlabel="%")
+    assert "Q" * 41 not in svg
+
+
+@pytest.mark.parametrize(("old", "new", "key", "expected"), [
+    ("value: 180", "value: lots", r"figures\[\d+\]\.value",
+     "value must be a number, got 'lots' — write the plan's figure, e.g. value: 180"),
+    ("base_year: 2022", "base_year: [2022]", r"base_year",
+     "base_year must be a year, got [2022] — write base_year: 2022"),
+])
+def test_a_plan_read_twice_is_one_problem(folder: Path, old: str, new: str, key: str,
+                                          expected: str) -> None:
+    path = edit(folder / "c" / "plan.yaml", old, new)
+    line = line_of(path, new)
+    result = CliRunner().invoke(cli, ["validate", "--criteria", "c/default.yaml",
+                                      "--candidates", "towns.csv"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    assert re.fullmatch(rf"Error: c/plan\.yaml:{line}:{key}: {re.escape(expected)}", errors[0])
+    assert "problems found" not in result.stderr
+
+
+def test_too_many_indicators_are_refused_before_the_file_is_composed(folder: Path) -> None:
+    item = ("  - id: x{i}\n    label: {{zh: 指标{i}, en: Indicator {i}}}\n    unit: '%'\n"
+            "    family: economy\n    direction: max\n    column: gdp_2022\n")
+    (folder / "c" / "default.yaml").write_text(
+        "name: big\nfamilies:\n  - {id: economy}\nindicators:\n"
+        + "".join(item.format(i=i) for i in range(30_000)), encoding="utf-8")
+    start = time.perf_counter()
+    assert validate() == (2, "Error: c/default.yaml:4:indicators: 30000 indicators, more than "
+                          "300 — keep the indicators that matter for the decision")
+    assert time.perf_counter() - start < 3
+
+
+def test_the_criteria_file_named_as_judgments(folder: Path) -> None:
+    path = edit(folder / "c" / "default.yaml", "  judgments: judgments", "  judgments: default.yaml")
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if text and not text.startswith("#"))
+    assert run("weights", "--criteria", "c/default.yaml") == (
+        2, f"Error: c/default.yaml:{line}: this is not a judgment file (it has no expert:) — name "
+           "the experts' judgment files, or their folder, under weighting.judgments, e.g. "
+           "judgments: judgments/")

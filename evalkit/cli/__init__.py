@@ -53,7 +53,28 @@ ONE_BLAS_THREAD = frozenset({"rank"})
 second core (0.3–0.6 CPU s for ``rank`` on 40,000 towns on a two-core machine)."""
 
 
+def check_environment() -> None:
+    """Refuse a ``SOURCE_DATE_EPOCH`` this machine cannot read, before any heavy import.
+
+    numpy (``numpy.f2py``, imported by scipy) reads the variable when it is
+    imported and would end in a traceback; a blank value counts as unset and
+    is removed for the same reason.
+    """
+    from evalkit.io.output import source_date_epoch  # stdlib imports only
+
+    if "SOURCE_DATE_EPOCH" in os.environ and not os.environ["SOURCE_DATE_EPOCH"].strip():
+        del os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        source_date_epoch()
+    except InputError as exc:
+        raise UserError(exc.message, exit_code(exc)) from None
+
+
 class EvalkitGroup(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        check_environment()  # before --help lists (and so imports) the commands
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMAND_MODULES})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,26 @@ from evalkit.paths import DEFAULT_CANDIDATES, DEFAULT_CRITERIA
 if TYPE_CHECKING:
     from evalkit.io.candidates import CandidateTable
     from evalkit.model.criteria import CriteriaSet
+
+
+class FiniteFloat(click.FloatRange):
+    """A number in a range, never ``nan`` nor ``inf`` (which ``float`` reads and a range admits).
+
+    ``wanted`` says what to pass, e.g. ``a number of seconds such as 60``.
+    """
+
+    def __init__(self, wanted: str, **bounds: Any) -> None:
+        super().__init__(**bounds)
+        self.wanted = wanted
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            name = param.opts[0] if param is not None and param.opts else "the value"
+            raise click.UsageError(f"{name}: {str(value).strip()[:20]!r} is not a finite number "
+                                   f"— give {self.wanted}", ctx)
+        return number
 
 
 def _relative(path: Path) -> str:

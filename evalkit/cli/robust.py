@@ -12,7 +12,14 @@ from rich.table import Table
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import emit, inputs, load_table, shown, weighting_options
+from evalkit.cli.options import (
+    FiniteFloat,
+    emit,
+    inputs,
+    load_table,
+    shown,
+    weighting_options,
+)
 from evalkit.cli.progress import bars, steps
 from evalkit.decide.registry import WEIGHT_MODELS
 from evalkit.decide.robustness import (
@@ -49,10 +56,12 @@ SHOWN_TOWNS = 20
               show_default=True,
               help="dirichlet: around the criteria set's weights; judgments: AHP judgments moved "
                    "by up to one Saaty step; uniform: anywhere on the simplex.")
-@click.option("--concentration", type=click.FloatRange(min=0, min_open=True),
+@click.option("--concentration", type=FiniteFloat("a number above 0, e.g. 100", min=0,
+                                                  min_open=True),
               default=DEFAULT_CONCENTRATION, show_default=True,
               help="Dirichlet concentration c in w ~ Dir(c·w0); larger = closer to w0.")
-@click.option("--cost-spread", type=click.FloatRange(min=0, max=1, max_open=True),
+@click.option("--cost-spread", type=FiniteFloat("a number from 0 up to (not including) 1, "
+                                                "e.g. 0.2", min=0, max=1, max_open=True),
               default=DEFAULT_COST_SPREAD, show_default=True,
               help="Each town's cost in each category is scaled by U(1 − X, 1 + X).")
 @click.option("--top-k", "k", type=click.IntRange(min=1),

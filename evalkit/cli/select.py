@@ -13,11 +13,19 @@ from rich.console import Console
 
 from evalkit import evaluate, load_criteria
 from evalkit.cli import cli, warn
-from evalkit.cli.options import emit, inputs, load_table, shown, weighting_options
+from evalkit.cli.options import (
+    FiniteFloat,
+    emit,
+    inputs,
+    load_table,
+    shown,
+    weighting_options,
+)
 from evalkit.cli.progress import steps
 from evalkit.decide.decisive import ROBUSTNESS_MAX_ELIGIBLE, decisive_margin, quick_robustness
 from evalkit.decide.registry import SOLVERS
 from evalkit.decide.scenario import load_scenario
+from evalkit.errors import TimeLimitError
 from evalkit.io.output import json_bytes
 from evalkit.paths import DEFAULT_SCENARIO
 
@@ -34,7 +42,8 @@ DECISIVE_SAMPLES = 2000
               "(overrides the scenario's).")
 @click.option("--solver", type=click.Choice(SOLVERS), default="cbc", show_default=True,
               help="MIP solver: CBC (bundled with PuLP) or HiGHS.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=FiniteFloat("a number of seconds above 0, e.g. 60", min=0,
+                                               min_open=True),
               help="Seconds for the whole selection, explanations included; an answer not "
                    "proven optimal is reported with its gap, and what did not fit is noted.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -99,9 +108,19 @@ def select_command(criteria_path: Path, candidates_path: Path, sources_path: Pat
                            as_of=as_of.date() if as_of is not None else date.today())
         warn(evaluation.warnings)
         step("求解 solving; explaining who is left out; alternatives")
-        result = select_towns(evaluation, scenario, pick=pick, solver=solver,
-                              time_limit=_left(time_limit, started), alternatives=alternatives,
-                              explain=explain, explain_towns=why_not, ties=ties)
+        try:
+            result = select_towns(evaluation, scenario, pick=pick, solver=solver,
+                                  time_limit=_left(time_limit, started),
+                                  alternatives=alternatives, explain=explain,
+                                  explain_towns=why_not, ties=ties)
+        except TimeLimitError as exc:
+            if time_limit is None:
+                raise
+            # The solver was given what was left of the user's limit (at least a moment):
+            # quote the limit the user gave, which covers the whole command.
+            raise TimeLimitError(f"no solution found within --time-limit {time_limit:g} s "
+                                 "(the whole command's, ranking included; the scenario may "
+                                 "still have one)", exc.hint) from None
         step(f"稳健性 robustness ({robust_samples:,} weight samples)")
         shares, skipped = quick_robustness(evaluation, scenario, result, robust_samples,
                                            pick=pick)

@@ -111,8 +111,17 @@ def check_inputs(criteria: str | Path, candidates: str | Path, *,
                                             scenario_read, None))
     if evaluation is not None:
         provenance = decision_provenance(evaluation, scenario_read)
-    return InputCheck(tuple(problems), criteria_set, table, evaluation, scenario_read,
+    return InputCheck(_distinct(problems), criteria_set, table, evaluation, scenario_read,
                       targets_read, experts, provenance)
+
+
+def _distinct(problems: list[InputError]) -> tuple[InputError, ...]:
+    """Each problem once: a file read by two routes (the plan, through the scenario and
+    through the targets) gives the same error twice."""
+    first: dict[tuple[str, tuple[str, ...]], InputError] = {}
+    for problem in problems:
+        first.setdefault((problem.message, problem.details), problem)
+    return tuple(first.values())
 
 
 def _check_judgments(criteria: CriteriaSet, indicator_ids: tuple[str, ...],

@@ -53,7 +53,14 @@ from evalkit.io.layout import (
     roles_with,
 )
 from evalkit.io.numbers import PERMILLE, all_plain, parse_number, parse_percent
-from evalkit.io.sheets import Encoding, csv_rows, decode_text, read_csv_text, read_xlsx_rows
+from evalkit.io.sheets import (
+    Encoding,
+    csv_rows,
+    decode_text,
+    open_workbook,
+    read_csv_text,
+    read_xlsx_rows,
+)
 from evalkit.io.sources import Sources, is_sources_sheet, table_sources
 
 __all__ = ["CandidateTable", "ColumnUnit", "Encoding", "decode_text", "formula_without_value",
@@ -430,11 +437,9 @@ def formula_without_value(path: Path, row: int, column: str,
 
 def _workbook_formulas(path: Path, header_row: int | None) -> dict[tuple[int, str], str]:
     """Every formula of the table's sheet, by ``(row, column)``; empty if it cannot be read."""
-    from openpyxl import load_workbook
-
     found: dict[tuple[int, str], str] = {}
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        workbook = open_workbook(path, data_only=False)
     except Exception:
         return found
     try:

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import signal
+import stat
 import tempfile
 import threading
 import zipfile
@@ -82,6 +83,13 @@ def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
     if not directory.is_dir():
         raise InputError("output directory does not exist", "create it or choose another path",
                          file=directory)
+    kind = _not_regular(path)
+    if kind:
+        # --overwrite replaces a file: a link would be replaced by a file (its target left
+        # as it was), a pipe or a device by a file on the disk.
+        raise InputError(f"the output path is {kind}, not a regular file",
+                         "remove it or choose another name (--overwrite replaces only files)",
+                         file=path)
     if path.exists() and not overwrite:
         raise InputError("output file already exists",
                          "choose another name, or pass --overwrite to replace it", file=path)
@@ -110,6 +118,23 @@ def write_atomic(path: str | Path, write: Callable[[IO[bytes]], object], *,
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
     return path
+
+
+def _not_regular(path: Path) -> str:
+    """What ``path`` is when it exists and is not a regular file (else ``""``)."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return ""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "" if stat.S_ISREG(mode) else "of an unknown kind"
 
 
 def _file_mode(path: Path) -> int:
@@ -178,22 +203,35 @@ ZIP_EARLIEST, ZIP_LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2107, 12, 
 """The times a zip entry can carry."""
 
 
+def source_date_epoch() -> datetime | None:
+    """The time ``SOURCE_DATE_EPOCH`` gives (whole seconds since 1970, UTC), or ``None`` if unset.
+
+    A blank value counts as unset.  A value that is not a whole number of
+    seconds, or too large for this machine, is an :class:`InputError`: the CLI
+    checks it before importing numpy and scipy, which read the variable at
+    import (``numpy.f2py``) and would fail there with a traceback.
+    """
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromtimestamp(int(text), UTC)
+    except (OverflowError, OSError, ValueError):
+        raise InputError(f"{text[:20]!r} is not a time this machine can represent",
+                         "give seconds since 1970, e.g. 1740794400, or unset it",
+                         column="SOURCE_DATE_EPOCH") from None
+
+
 def fixed_time() -> datetime:
     """The workbook time: ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) if set, else 2000-01-01.
 
     Kept within the years a zip entry can carry (1980–2107).  A value that is
     not a whole number of seconds, or too large for this machine, is an
-    :class:`InputError`.
+    :class:`InputError` (:func:`source_date_epoch`).
     """
-    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not text:
+    moment = source_date_epoch()
+    if moment is None:
         return EPOCH_FALLBACK
-    try:
-        moment = datetime.fromtimestamp(int(text), UTC)
-    except (OverflowError, OSError, ValueError):
-        raise InputError(f"{text[:20]!r} is not a time this machine can represent",
-                         "give seconds since 1970, e.g. 1740794400, or unset it",
-                         column="SOURCE_DATE_EPOCH") from None
     return min(max(moment, ZIP_EARLIEST), ZIP_LATEST)
 
 

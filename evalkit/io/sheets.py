@@ -113,18 +113,16 @@ def read_xlsx_rows(path: Path, choose: Callable[[Any, Path], Any], *,
     number format shows it as a percentage (stored 0.724, shown 72.4%): read for
     its value alone, such a cell would be a hundred times too small.
     """
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = open_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         if type(exc).__name__ == "BadZipFile":  # not a workbook at all (text named .xlsx)
             raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
                              "save it again from Excel as .xlsx", file=path) from None
         if has_chart_sheets(path):
-            raise InputError(f"the workbook has a chart sheet this reader cannot open "
-                             f"({type(exc).__name__})", "copy the table into a workbook "
-                             "without chart sheets (a sheet named candidates)", file=path) from None
+            raise InputError("the workbook has a chart sheet that cannot be opened",
+                             "copy the table into a workbook without chart sheets (a sheet "
+                             "named candidates)", file=path) from None
         raise InputError(f"the workbook cannot be read ({type(exc).__name__}: damaged or "
                          "unsafe XML, or not a workbook)", "open it in Excel and save it again "
                          "as .xlsx", file=path) from None
@@ -174,6 +172,29 @@ def _values(sheet: Any, percent: set[tuple[int, int]] | None) -> Any:
                     and "%" in str(getattr(cell, "number_format", None) or "")):
                 percent.add((number, index))
         yield values
+
+
+def open_workbook(path: Path, *, data_only: bool) -> Any:
+    """A workbook opened read-only, its chart sheets kept as sheets without cells.
+
+    openpyxl 3.1 fails (``AttributeError``) on a chart sheet with no drawing;
+    such a sheet is kept, without its (absent) chart, so that the reader can
+    choose a worksheet beside it.
+    """
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_chartsheet(self, sheet: Any, rel: Any) -> None:
+            count = len(self.wb._sheets)
+            try:
+                super().read_chartsheet(sheet, rel)
+            except AttributeError:
+                if len(self.wb._sheets) == count:  # the sheet itself was not read
+                    raise
+
+    reader = Reader(path, read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb
 
 
 def has_chart_sheets(path: Path) -> bool:

@@ -16,7 +16,7 @@ there), and refuses nesting deeper than :data:`MAX_DEPTH`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,10 +133,85 @@ class _Builder:
         return out
 
 
-def load_yaml(path: str | Path, *, what: str = "file") -> Any:
+PRESCAN_BYTES = 256 * 2**10
+"""Files larger than this are scanned for over-long lists before they are composed."""
+
+TooLong = Callable[[int, int], InputError]
+"""Makes the error for a top-level list that is too long: ``(items, line of its key)``."""
+
+
+def _top_list_lengths(text: str, limits: Mapping[str, tuple[int, TooLong]]) -> None:
+    """Raise the error of the first top-level list in ``limits`` that has too many items.
+
+    Reads the parser's events only (several times faster than composing the
+    document, which resolves every node), so that a file of 30,000 indicators
+    is refused in a second or so, not after twenty.
+    """
+    opens = {yaml.MappingStartEvent, yaml.SequenceStartEvent}
+    closes = {yaml.MappingEndEvent, yaml.SequenceEndEvent}
+    depth = 0  # of open containers; the top-level mapping is depth 1
+    children = 0  # nodes met so far directly in the top-level mapping: keys and values
+    wanted = ""
+    loader = _FAST_LOADER(text)
+    get = loader.get_event
+    try:
+        while loader.check_event():
+            event = get()
+            kind = type(event)
+            if kind in closes:
+                depth -= 1
+                continue
+            if depth == 1 and kind is not yaml.MappingEndEvent:
+                if children % 2 == 0:  # a key
+                    wanted = event.value if kind is yaml.ScalarEvent and event.value in limits \
+                        else ""
+                    line = event.start_mark.line + 1
+                elif wanted and kind is yaml.SequenceStartEvent:
+                    limit, too_long = limits[wanted]
+                    count = _count_items(loader)
+                    if count > limit:
+                        raise too_long(count, line)
+                    children += 1
+                    continue
+                children += 1
+            if kind in opens:
+                depth += 1
+    except yaml.YAMLError:
+        return  # composing reports it, with the documented message
+    finally:
+        loader.dispose()
+
+
+def _count_items(loader: Any) -> int:
+    """The items of the list whose start event was just read; reads up to its end."""
+    opens = {yaml.MappingStartEvent, yaml.SequenceStartEvent}
+    closes = {yaml.MappingEndEvent, yaml.SequenceEndEvent}
+    get = loader.get_event
+    depth = count = 0
+    while True:
+        event = get()
+        if event is None:  # the stream ended (the parser raises first on a broken file)
+            return count
+        kind = type(event)
+        if kind in closes:
+            if depth == 0:
+                return count
+            depth -= 1
+            continue
+        if depth == 0:
+            count += 1
+        if kind in opens:
+            depth += 1
+
+
+def load_yaml(path: str | Path, *, what: str = "file",
+              list_limits: Mapping[str, tuple[int, TooLong]] | None = None) -> Any:
     """Read one YAML document (``None`` for an empty file); every failure is an InputError.
 
     ``what`` names the kind of file in messages (``criteria file``, ``judgment file``…).
+    ``list_limits`` maps a top-level key to the most items its list may have and the
+    error beyond that; a large file is checked before it is composed (the caller
+    checks the lengths again on what it is given).
     """
     path = Path(path)
     check_input_file(path, what, MAX_BYTES)
@@ -149,6 +224,8 @@ def load_yaml(path: str | Path, *, what: str = "file") -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{what} is not UTF-8 text", "save it as UTF-8", file=path) from None
+    if list_limits and len(raw) > PRESCAN_BYTES:
+        _top_list_lengths(text, list_limits)
     # libyaml composes the document ten times faster; a file it cannot read is read again
     # by PyYAML's own parser, whose messages (and line numbers) are the ones documented.
     loader: yaml.SafeLoader = _FAST_LOADER(text)

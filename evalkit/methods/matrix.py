@@ -128,10 +128,18 @@ class DecisionMatrix:
         return self.values.shape  # type: ignore[return-value]
 
     def constant_columns(self) -> np.ndarray:
-        """Indices of indicators that take the same value for every town."""
-        spread = np.ptp(self.values, axis=0)
-        scale = np.maximum(np.abs(self.values).max(axis=0), 1.0)
-        return np.flatnonzero(spread <= 1e-12 * scale)
+        """Indices of indicators that take the same value for every town.
+
+        Relative to the column's largest magnitude, so that a column of values
+        near 1e-200 that differ is not called constant (nor one near 1e300 that
+        differs in rounding only called varying); ``ptp`` of the scaled column
+        cannot overflow.
+        """
+        if not self.values.size:
+            return np.flatnonzero(np.zeros(self.values.shape[1], dtype=bool))
+        largest = np.abs(self.values).max(axis=0)
+        scaled = self.values / np.where(largest > 0, largest, 1.0)
+        return np.flatnonzero(np.ptp(scaled, axis=0) <= 1e-12)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.values, index=pd.Index(self.ids, name="id"),

@@ -21,21 +21,35 @@ TIE_TOLERANCE = 1e-9
 """Closeness values closer than this are treated as equal (same rank, flagged)."""
 
 
+def unit_scaled(x: np.ndarray) -> np.ndarray:
+    """``x`` divided by its largest magnitude, so that every value lies in [−1, 1].
+
+    Vector and min–max normalisation do not change when a column is scaled, so
+    they are computed on this: squares and sums of values near 1.8e308
+    overflow, and squares of values near 1e-200 underflow to zero.
+    """
+    x = np.asarray(x, dtype=float)
+    largest = np.max(np.abs(x)) if x.size else 0.0
+    return x / largest if largest > 0 else x.astype(float)
+
+
 def normalize_vector(x: np.ndarray, cost: bool = False) -> np.ndarray:
     """Vector normalisation r_ij = x_ij / √Σ_i x_ij² (pymcdm's), safe for a zero column.
 
     For a cost column pymcdm uses 1 − r, a reflection that leaves every
     distance, and so the closeness, as in Hwang & Yoon.  An all-zero column
-    carries no information and is normalised to zeros.
+    carries no information and is normalised to zeros.  The column is first
+    divided by its largest magnitude (:func:`unit_scaled`), which leaves r as it
+    is and keeps the squares finite and non-zero for any finite column.
     """
     if not np.any(x):
         return np.zeros_like(x, dtype=float)
-    return normalizations.vector_normalization(x, cost)
+    return normalizations.vector_normalization(unit_scaled(x), cost)
 
 
 def normalize_minmax(x: np.ndarray, cost: bool = False) -> np.ndarray:
-    """Min–max normalisation to [0, 1], 1 = best (pymcdm's)."""
-    return normalizations.minmax_normalization(x, cost)
+    """Min–max normalisation to [0, 1], 1 = best (pymcdm's), on :func:`unit_scaled` values."""
+    return normalizations.minmax_normalization(unit_scaled(x), cost)
 
 
 def competition_ranks(scores: np.ndarray, *, higher_is_better: bool = True,

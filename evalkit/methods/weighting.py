@@ -55,11 +55,21 @@ class Weights:
         return f"{self.method} ({', '.join(f'{k}={v}' for k, v in shown.items())})"
 
 
+def _unit_columns(values: np.ndarray) -> np.ndarray:
+    """Each column divided by its largest magnitude (a zero column left as it is)."""
+    x = np.asarray(values, dtype=float)
+    if not x.size:
+        return x
+    largest = np.abs(x).max(axis=0)
+    return x / np.where(largest > 0, largest, 1.0)
+
+
 def minmax_standardize(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
     """Direction-aware min–max: y_ij in [0, 1], 1 = best town on indicator j.
 
     A constant column gets y = 1 for every town (nobody is behind anybody).
     """
+    values = _unit_columns(values)  # min–max does not change; high − low cannot overflow
     low, high = values.min(axis=0), values.max(axis=0)
     spread = high - low
     safe = np.where(spread > 0, spread, 1.0)
@@ -81,7 +91,7 @@ def entropy_weights(values: np.ndarray, signs: np.ndarray | None = None, *,
     x = np.asarray(values, dtype=float)
     n = x.shape[0]
     if standardization == "raw":
-        y = x
+        y = _unit_columns(x)  # p_ij does not change; Σ_i y_ij cannot overflow
     elif standardization == "minmax":
         if signs is None:
             raise ValueError("minmax standardisation needs the indicator directions")
@@ -184,12 +194,14 @@ def weigh_fixed(matrix: DecisionMatrix, spec: WeightingSpec) -> Weights:
     ids = matrix.indicator_ids
     w = np.array([float(given[ident]) for ident in ids])
     # Divided by the largest first: 1e308 + 1e308 would overflow to inf, and every weight to 0.
-    w = w / w.max()
-    total = w.sum()
-    stated = math.fsum(float(given[ident]) for ident in ids)
+    largest = float(w.max())
+    w = w / largest
+    total = math.fsum(w)
+    stated = total * largest  # may be inf (e.g. 1e308 twice): only the ratios are used
     warnings: tuple[str, ...] = ()
     if abs(stated - 1.0) > 1e-9:
-        warnings = (f"fixed weights summed to {stated:g}; they were divided by that sum",)
+        shown = f"{stated:g}" if math.isfinite(stated) else f"{total:g} × {largest:g}"
+        warnings = (f"fixed weights summed to {shown}; they were divided by that sum",)
     return Weights("fixed", ids, w / total, {},
                    {"given": np.array([float(given[i]) for i in ids])}, warnings)
 

@@ -147,8 +147,16 @@ class CriteriaSet:
 def load_criteria(path: str | Path) -> CriteriaSet:
     """Read and validate a criteria-set YAML file."""
     path = Path(path)
-    data = load_yaml(path, what="criteria file")
+    data = load_yaml(path, what="criteria file", list_limits={
+        "indicators": (MAX_INDICATORS, lambda count, line: too_many_indicators(path, count, line))})
     return _Parser(path).parse(data)
+
+
+def too_many_indicators(path: Path, count: int, line: int | None) -> InputError:
+    """The error for a criteria file of more than :data:`MAX_INDICATORS` indicators."""
+    return InputError(f"{count} indicators, more than {MAX_INDICATORS}",
+                      "keep the indicators that matter for the decision", file=path, row=line,
+                      column="indicators")
 
 
 class _Parser:
@@ -322,9 +330,7 @@ class _Parser:
             raise self.error("indicators must be a non-empty list", "list the indicators",
                              parent, "indicators", "indicators")
         if len(items) > MAX_INDICATORS:
-            raise self.error(f"{len(items)} indicators, more than {MAX_INDICATORS}",
-                             "keep the indicators that matter for the decision", parent,
-                             "indicators", "indicators")
+            raise too_many_indicators(self.path, len(items), line_of(parent, "indicators"))
         result: list[Indicator] = []
         for index, item in enumerate(items):
             result.append(self.indicator(item, items, index, family_ids, {i.id for i in result}))
@@ -366,7 +372,10 @@ class _Parser:
             key = next((k for k in SOURCE_KINDS if k in item), None)
             return self.error(what, hint, item, key, f"{where}.{key}" if key else where)
 
-        source = parse_source(item, where=located)
+        def origin(what: str, hint: str, container: Any, key: Any, keypath: str) -> InputError:
+            return self.error(what, hint, container, key, f"{where}.{keypath}")
+
+        source = parse_source(item, where=located, origin=origin)
         return Indicator(
             id=ident,
             label=self.label(item.get("label", ident), item, "label", f"{where}.label"),

@@ -30,15 +30,32 @@ from evalkit.errors import InputError
 from evalkit.io.candidates import CandidateTable
 from evalkit.io.numbers import as_number, parse_number
 
+Place = tuple[str | None, int | None, str | None]
+"""Where a key of the criteria file is: ``(file, line, key path)``."""
+
+Origin = Callable[[str, str, Any, Any, str], InputError]
+"""Makes an :class:`InputError` at a key of the criteria file:
+``(what, hint, container, key, keypath)``, the key path relative to the indicator."""
+
 
 @dataclass(frozen=True)
 class Source:
-    """Where an indicator's value comes from: a column or a derivation."""
+    """Where an indicator's value comes from: a column or a derivation.
+
+    ``blame`` locates the criteria keys (``scale``, ``years``) that can make an
+    otherwise sound value unusable, so that evaluation names them, not a town.
+    """
 
     kind: str
     operands: Mapping[str, Source | float] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     scale: float = 1.0
+    blame: Mapping[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+    def fault(self, key: str, what: str, hint: str) -> InputError:
+        """An error located at ``key`` (``scale``, ``years``) of this source's criteria entry."""
+        file, row, column = self.blame[key]
+        return InputError(what, hint, file=file, row=row, column=column)
 
     def columns(self) -> Iterator[str]:
         """Every candidate-table column this source reads."""
@@ -116,13 +133,16 @@ SMALLEST_DIVISOR = 1e-300
 
 
 def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputError],
-                 depth: int = 0) -> Source:
+                 depth: int = 0, origin: Origin | None = None, path: str = "") -> Source:
     """Build a :class:`Source` from a mapping holding exactly one source kind.
 
     ``where(what, hint)`` makes an :class:`InputError` located at the
     indicator in the criteria file.  Numbers follow the grammar of
     :mod:`evalkit.io.numbers`; every constant must be finite, a constant
     divisor not (nearly) zero, and a derivation must read at least one column.
+    ``origin`` (with ``path``, the key path of ``spec`` within the indicator)
+    locates ``scale`` and ``growth.years`` for the errors evaluation may find
+    in them (:attr:`Source.blame`).
     """
     if depth > MAX_NESTING:
         raise where(f"derivations are nested more than {MAX_NESTING} deep",
@@ -143,7 +163,8 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
     if kind == "column":
         if not isinstance(body, str) or not body:
             raise where(f"column must be a column name, got {body!r}", "write e.g. column: gdp_2022")
-        return Source("column", {}, {"name": body}, float(scale))
+        return Source("column", {}, {"name": body}, float(scale),
+                      _blame(origin, spec, path, kind, {}))
     derivation = DERIVATIONS[kind]
     if not isinstance(body, Mapping):
         wanted = ", ".join((*derivation.operands, *derivation.params))
@@ -158,7 +179,8 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
     for operand in derivation.operands:
         if operand not in body:
             raise where(f"{kind} is missing {operand!r}", f"add {operand}: <column or number>")
-        operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where, depth)
+        operands[operand] = _parse_operand(body[operand], f"{kind}.{operand}", where, depth,
+                                           origin, _join(path, kind, operand))
     if not any(isinstance(o, Source) for o in operands.values()):
         raise where(f"{kind} reads no column: every operand is a number",
                     "name a column of the candidate table in one operand")
@@ -192,11 +214,34 @@ def parse_source(spec: Mapping[str, Any], *, where: Callable[[str, str], InputEr
         if number <= 0:
             raise where(f"{kind}.{name} must be positive, got {value!r}", "use a positive number")
         params[name] = number
-    return Source(kind, operands, params, float(scale))
+    return Source(kind, operands, params, float(scale), _blame(origin, spec, path, kind, body))
+
+
+def _join(*parts: str) -> str:
+    return ".".join(p for p in parts if p)
+
+
+def _blame(origin: Origin | None, spec: Mapping[str, Any], path: str, kind: str,
+           body: Any) -> dict[str, Place]:
+    """Where the keys evaluation may blame are: ``scale`` if given, ``years`` of a growth."""
+    if origin is None:
+        return {}
+
+    def place(container: Any, key: str, keypath: str) -> Place:
+        located = origin("", "", container, key, keypath)
+        file = None if located.file is None else str(located.file)
+        return file, located.row, located.column
+
+    blame: dict[str, Place] = {}
+    if "scale" in spec:
+        blame["scale"] = place(spec, "scale", _join(path, "scale"))
+    if kind == "growth":
+        blame["years"] = place(body, "years", _join(path, kind, "years"))
+    return blame
 
 
 def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError],
-                   depth: int) -> Source | float:
+                   depth: int, origin: Origin | None = None, path: str = "") -> Source | float:
     if isinstance(value, str) and value and parse_number(value) is None:
         return Source("column", {}, {"name": value})
     if isinstance(value, int | float | str) and not isinstance(value, bool):
@@ -205,7 +250,7 @@ def _parse_operand(value: Any, name: str, where: Callable[[str, str], InputError
             raise where(f"{name} must be finite, got {value!r}", "use a number")
         return number
     if isinstance(value, Mapping):
-        return parse_source(value, where=where, depth=depth + 1)
+        return parse_source(value, where=where, depth=depth + 1, origin=origin, path=path)
     raise where(
         f"{name} must be a column name, a number or a derivation, got {value!r}",
         "write a column name such as gdp_2022",
@@ -232,8 +277,55 @@ def evaluate_source(source: Source, table: CandidateTable, indicator: str,
             _check_nonzero(source, derivation.denominator, args, table, indicator)
         with np.errstate(all="ignore"):
             values = derivation.compute(**args, **source.params)
+        if source.kind == "growth" and "years" in source.blame:
+            _check_growth_years(values, args, source, table, indicator)
         _check_finite(values, source, table, indicator)
-    return values * source.scale
+    if source.scale == 1:
+        return values
+    with np.errstate(all="ignore"):
+        scaled = values * source.scale
+    if "scale" in source.blame:
+        _check_scaled(values, scaled, source, table, indicator)
+    return scaled
+
+
+def _check_growth_years(values: np.ndarray, args: Mapping[str, Any], source: Source,
+                        table: CandidateTable, indicator: str) -> None:
+    """A growth that overflows although end ÷ start is a sound number: ``years`` is the fault."""
+    with np.errstate(all="ignore"):
+        ratio = np.broadcast_to(np.asarray(args["end"], dtype=float)
+                                / np.asarray(args["start"], dtype=float), np.shape(values))
+    sound = np.isfinite(ratio) & (ratio > 0) & (ratio != 1)
+    years = source.params["years"]
+    for bad, what in ((np.flatnonzero(sound & ~np.isfinite(values)), "is beyond the largest number"),
+                      (np.flatnonzero(sound & (values == 0)), "rounds to 0")):
+        if bad.size:
+            i = int(bad[0])
+            raise source.fault(
+                "years", f"growth over {years:g} years {what} for town {table.ids[i]} (indicator "
+                f"{indicator!r}: end ÷ start = {ratio[i]:g}, to the power 1/{years:g})",
+                "give the years between start and end, e.g. years: 3")
+
+
+def _check_scaled(values: np.ndarray, scaled: np.ndarray, source: Source,
+                  table: CandidateTable, indicator: str) -> None:
+    """``scale`` must not take a sound value beyond the largest number, nor to (nearly) zero.
+
+    A value scaled below the smallest normal number (about 2.2e-308) keeps few
+    or no digits: towns that differ would tie, so it is refused, not ranked.
+    """
+    values = np.broadcast_to(values, np.shape(scaled))
+    over = np.flatnonzero(~np.isfinite(scaled) & np.isfinite(values))
+    under = np.flatnonzero((values != 0) & (np.abs(scaled) < np.finfo(float).tiny))
+    for bad, what, hint in (
+            (over, "beyond the largest number", "use a smaller scale, e.g. scale: 100"),
+            (under, "too close to zero to compute with",
+             "use a larger scale, e.g. scale: 100 (or leave it out)")):
+        if bad.size:
+            i = int(bad[0])
+            raise source.fault(
+                "scale", f"scale {source.scale:g} takes indicator {indicator!r} {what} (town "
+                f"{table.ids[i]}: {values[i]:g} × {source.scale:g})", hint)
 
 
 def _operand_values(operand: Source | float, table: CandidateTable, indicator: str,

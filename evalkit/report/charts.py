@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import textwrap
+import unicodedata
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -71,7 +73,12 @@ def _style(fonts: CjkFonts) -> Iterator[None]:
         "ytick.major.width": 0.6,
         "grid.color": "#D0D0D0",
         "grid.linewidth": 0.5,
-    }):
+    }), warnings.catch_warnings():
+        # Labels are fitted (:func:`fit`) so that the layout has room; should a chart still
+        # not fit, matplotlib's advice to make the figure larger is no message for the user.
+        # Set here, around the whole drawing: the Word copy saves the figure a second time.
+        warnings.filterwarnings("ignore", message="constrained_layout not applied",
+                                category=UserWarning)
         yield
 
 
@@ -108,7 +115,7 @@ def grouped_bars(labels: Sequence[str], series: Mapping[str, Sequence[float]], *
             scale = 100.0 if percent else 1.0
             ax.barh(y - 0.4 + height * (index + 0.5), np.asarray(values, float) * scale, height,
                     label=name, color=PALETTE[index % len(PALETTE)])
-        ax.set_yticks(y, list(labels))
+        ax.set_yticks(y, [fit(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
         ax.grid(axis="x")
@@ -135,7 +142,7 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], *, fonts: CjkFon
         colours = [HIGHLIGHT if f else MUTED for f in flags]
         bars = ax.barh(np.arange(n), values, 0.62, color=colours)
         ax.bar_label(bars, [f"{v:.{digits}f}" for v in values], padding=3, fontsize=8)
-        ax.set_yticks(np.arange(n), list(labels))
+        ax.set_yticks(np.arange(n), [fit(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
         top = max([float(v) for v in values] + [1e-9])
@@ -170,8 +177,9 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: np.ndarray, *,
                               edgecolors="white", linewidth=1.0)
         ax.set_xlim(0, data.shape[1])
         ax.set_ylim(data.shape[0], 0)
-        ax.set_xticks(np.arange(len(columns)) + 0.5, [wrap(c, 14) for c in columns])
-        ax.set_yticks(np.arange(len(rows)) + 0.5, list(rows))
+        ax.set_xticks(np.arange(len(columns)) + 0.5, [fit(wrap(c, 14), 24, 3) for c in columns])
+        # Narrower than a bar chart's labels: the columns need the width for their own.
+        ax.set_yticks(np.arange(len(rows)) + 0.5, [fit(row, 24) for row in rows])
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=False, bottom=False,
                        left=False)
         ax.tick_params(axis="y", left=False)
@@ -207,13 +215,46 @@ def stacked_shares(labels: Sequence[str], shares: np.ndarray, parts: Sequence[st
             ax.bar_label(bars, texts, label_type="center", fontsize=7.5,
                          color="white" if k < len(parts) / 2 else "#1A1A1A")
             left += width
-        ax.set_yticks(np.arange(n), list(labels))
+        ax.set_yticks(np.arange(n), [fit(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_xlabel(xlabel)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(parts), 8),
                   frameon=False, handlelength=1.2, columnspacing=1.0)
         return _svg(fig)
+
+
+LABEL_WIDTH, LABEL_LINES = 40, 2
+"""A tick label's widest line (in Latin letters; a Chinese character counts two) and its
+most lines: a 100-letter town name as one line squeezes the axes to nothing."""
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(label: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
+    """A tick label that fits beside a chart: as it is when short enough, else broken into
+    at most ``lines`` lines of ``width`` columns (at spaces where it has them), the rest
+    cut off with "…"."""
+    if all(_columns(line) <= width for line in label.splitlines()):
+        return label
+    broken: list[str] = []
+    for part in label.splitlines() or [""]:
+        for piece in textwrap.wrap(part, width, break_long_words=False) or [""]:
+            line = ""
+            for ch in piece:  # a word (or Chinese text) wider than a line is cut by columns
+                if _columns(line + ch) > width:
+                    broken.append(line)
+                    line = ""
+                line += ch
+            broken.append(line)
+    if len(broken) > lines:
+        last = broken[lines - 1]
+        while last and _columns(last + "…") > width:
+            last = last[:-1]
+        broken = [*broken[: lines - 1], last.rstrip() + "…"]
+    return "\n".join(broken)
 
 
 def wrap(label: str, width: int) -> str:
@@ -255,7 +296,7 @@ def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], *, fonts: 
             theta = np.linspace(0, 2 * np.pi, 200)
             ax.plot(theta, np.full_like(theta, ring[0]), color=TARGET, linewidth=0.9,
                     label=ring[1])
-        ax.set_xticks(angles, [wrap(a, 16) for a in axes])
+        ax.set_xticks(angles, [fit(wrap(a, 16), 24, 3) for a in axes])
         # Labels on the right start at the circle, on the left end at it, so a long label
         # never runs across the outer ring (angles go clockwise from the top).
         for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
@@ -285,7 +326,7 @@ def used_vs_limit(labels: Sequence[str], used: Sequence[float], limit: Sequence[
         bars = ax.barh(y, used, 0.64, color=HIGHLIGHT, label=names[0])
         share = [f"{u / lim:.0%}" if lim else "" for u, lim in zip(used, limit, strict=True)]
         ax.bar_label(bars, share, padding=3, fontsize=7.5)
-        ax.set_yticks(y, list(labels))
+        ax.set_yticks(y, [fit(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
         ax.grid(axis="x")

@@ -146,7 +146,8 @@ def select(
     except Stopped:
         raise TimeLimitError(
             f"no solution found within the time limit of {time_limit:g} s (the scenario may "
-            "still have one)", "allow more time (--time-limit), or try --solver highs",
+            "still have one)", "allow more time (--time-limit)" + "".join(
+                f", or try --solver {other}" for other in SOLVERS if other != solver),
             column="time_limit",
         ) from None
     clock.hold(False)

@@ -156,7 +156,14 @@ def load_judgments(
     reader = (_WorkbookReader(read_questionnaire(Path(path)), aggregated=aggregated)
               if Path(path).suffix.lower() == ".xlsx" else Reader(Path(path), aggregated=aggregated))
     root = reader.document()
-    top = reader.mapping(root, "", ("expert", "families", "indicators"), required=("expert",))
+    keys = ("expert", "families", "indicators")
+    if (isinstance(root.value, Mapping) and "expert" not in root.value
+            and any(key not in keys for key in root.value)):
+        # e.g. the criteria file itself named under weighting.judgments
+        raise reader.fail("this is not a judgment file (it has no expert:)",
+                          "name the experts' judgment files, or their folder, under "
+                          "weighting.judgments, e.g. judgments: judgments/", root.line, None)
+    top = reader.mapping(root, "", keys, required=("expert",))
 
     expert, line = read_expert(reader, top["expert"])
     name_line: int | None = line
