@@ -33,6 +33,7 @@ from typing import Any
 from evalkit.errors import InputError
 from evalkit.io.files import check_input_file
 from evalkit.io.output import escape_formula, reproducible_zip
+from evalkit.io.sheets import open_workbook
 from evalkit.io.yamlfile import MappingNode, SequenceNode
 
 __all__ = ["SCALE", "MatrixSpec", "Questionnaire", "questionnaire_bytes", "read_questionnaire"]
@@ -55,7 +56,10 @@ JUDGMENT, A_ID, B_ID = 3, 4, 5
 REASON_ROW = 3
 EXPERT_FIELDS = (("name", "姓名 Name"), ("role", "职务/职称 Title"), ("unit", "单位 Unit"),
                  ("date", "日期 Date (YYYY-MM-DD)"), ("method", "方式 Method"),
-                 ("weight", "权重 Weight (项目组填写, 默认 1)"))
+                 ("weight", "权重 Weight (项目组填写, 默认 1)"),
+                 ("name_en", "英文姓名 Name in English (可选)"),
+                 ("role_en", "英文职务 Title in English (可选)"),
+                 ("unit_en", "英文单位 Unit in English (可选)"))
 """The expert's particulars, each on its own row: key (column C) and label (column A)."""
 METHODS = {"问卷": "questionnaire", "会议": "meeting", "访谈": "interview"}
 """Elicitation methods as offered in Chinese, and the word a judgment file uses."""
@@ -220,6 +224,26 @@ class Questionnaire:
     document: MappingNode = field(default_factory=MappingNode)
     cells: dict[int, str] = field(default_factory=dict)
     rows: dict[int, int] = field(default_factory=dict)
+    _formulas: dict[tuple[str, int, int], str] | None = field(default=None, repr=False)
+
+    def formula(self, sheet: str, row: int, column: int) -> str | None:
+        """The formula of a cell read as empty: one with no saved value, if it is that.
+
+        A workbook written by a program other than Excel (or never saved by it)
+        may hold formulas without their results; read for values, such a cell
+        is empty.  The formulas are read once, when first asked for.
+        """
+        if self._formulas is None:
+            self._formulas = _formulas(self.path)
+        return self._formulas.get((sheet, row, column))
+
+    def check_formula(self, sheet: str, row: int, column: int, position: int) -> None:
+        """Refuse an empty cell that holds a formula with no saved value."""
+        formula = self.formula(sheet, row, column)
+        if formula is not None:
+            raise self.fail(f"a formula with no saved value: {formula!r}",
+                            "open the workbook in Excel and save it, or paste the values in "
+                            "place of the formulas", position)
 
     def at(self, sheet: str, row: int, column: int) -> int:
         """A new position number for a cell."""
@@ -278,10 +302,8 @@ def read_questionnaire(path: str | Path) -> Questionnaire:
 
 def _sheets(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Every worksheet's title and rows of values (at most :data:`MAX_ROWS`)."""
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = open_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__})",
                          "save it again from Excel as .xlsx", file=str(path)) from None
@@ -301,6 +323,36 @@ def _sheets(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
                          "open it in Excel and save it again as .xlsx", file=str(path)) from None
     finally:
         book.close()
+
+
+def _formulas(path: Path) -> dict[tuple[str, int, int], str]:
+    """Every formula of the workbook's worksheets by ``(sheet, row, column)``; empty if unreadable."""
+    found: dict[tuple[str, int, int], str] = {}
+    try:
+        book = open_workbook(path, data_only=False)
+    except Exception:  # already read once for its values: nothing more to report
+        return found
+    try:
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS:
+                    break
+                for column, value in enumerate(row[:MAX_COLUMNS], start=1):
+                    text = getattr(value, "text", value)  # an array formula keeps it in .text
+                    if isinstance(text, str) and text.startswith("="):
+                        found[(sheet.title, number, column)] = text
+    except Exception:
+        return found
+    finally:
+        book.close()
+    return found
+
+
+_FULL_WIDTH_FORMS = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+"""Full-width ASCII forms (``１／３``, typed by Chinese input methods) and the ideographic
+space, as ASCII.  Only these: NFKC would also read superscripts (``⁹``, ``²``) as digits,
+which the numeric grammar refuses (:mod:`evalkit.io.numbers`)."""
 
 
 def _cell(rows: list[tuple[Any, ...]], row: int, column: int) -> Any:
@@ -358,6 +410,7 @@ def _expert(found: Questionnaire, title: str, rows: list[tuple[Any, ...]],
         if key == "name":
             name_at = at
         if value is None:
+            found.check_formula(title, row, 2, at)
             continue
         text = _text(value)
         if key == "date" and isinstance(value, dt.datetime) and value.time() == dt.time():
@@ -388,9 +441,10 @@ def _matrix(found: Questionnaire, title: str,
     for row, a, b, value in _pair_rows(rows):
         value_at = found.at(title, row, JUDGMENT)
         if value is None:
+            found.check_formula(title, row, JUDGMENT, value_at)
             continue  # left blank: a comparison left out
         if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value).strip()  # full-width １／３ is 1/3
+            value = value.translate(_FULL_WIDTH_FORMS).strip()  # full-width １／３ is 1/3
         if isinstance(value, dt.date | dt.time):
             raise found.fail(f"the judgment is a date ({value})",
                              "Excel took a fraction for a date: format the cell as text and "
