@@ -18,6 +18,7 @@ from evalkit.decide.scenario import load_scenario
 from evalkit.io.output import json_bytes
 from evalkit.methods.weighting import weights_report
 from evalkit.model.evaluation import evaluate
+from evalkit.paths import DEFAULT_CRITERIA
 
 
 @cli.command()
@@ -62,7 +63,7 @@ def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | Non
     scenario = (load_scenario(shown(scenario_path))
                 if scenario_path is not None and not no_selection else None)
     view = experts_view(evaluation, scenario)
-    report.update(view.to_dict() if view is not None else {
+    report.update(_named_paths(view.to_dict(), criteria_path, scenario) if view is not None else {
         "experts": [], "consensus": None, "dissent": [],
         "experts_note": f"the {result.method} weighting uses no experts' judgments"})
     warn(dict.fromkeys((*evaluation.candidates.warnings, *matrix.warnings, *result.warnings)))
@@ -80,6 +81,38 @@ def weights(criteria_path: Path, candidates_path: Path, sources_path: Path | Non
     from evalkit.cli.experts_table import print_experts
 
     print_experts(report, {f.id: f.label(lang) for f in criteria.families}, lang, _console())
+
+
+def _as_named(path: str | Path, criteria_path: Path) -> str:
+    """A file the criteria set leads to, as the user named it, never a machine path they
+    did not type: relative as found; under the working directory, relative to it; from the
+    bundled sample, as its help names it (criteria/judgments/…); else as given."""
+    path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
+    shown_path = shown(path)
+    if not shown_path.is_absolute():
+        return shown_path.as_posix()
+    if Path(criteria_path) == DEFAULT_CRITERIA:
+        try:
+            return path.resolve().relative_to(DEFAULT_CRITERIA.resolve().parent.parent).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _named_paths(experts: dict[str, Any], criteria_path: Path,
+                 scenario: Any) -> dict[str, Any]:
+    """The experts' part of the JSON with each judgment file and the scenario as named."""
+    for row in experts["experts"]:
+        if row.get("file"):
+            row["file"] = _as_named(row["file"], criteria_path)
+    where = getattr(scenario, "path", None)
+    label = experts.get("experts_scenario")
+    if where is not None and isinstance(label, str) and f"({where})" in label:
+        experts["experts_scenario"] = label.replace(f"({where})",
+                                                    f"({_as_named(where, criteria_path)})")
+    return experts
 
 
 def _console() -> Console:
@@ -105,7 +138,8 @@ def _print(report: dict[str, Any], criteria: Any, lang: str) -> None:
         members = criteria.members(family.id)
         for position, ind in enumerate(members):
             head = f"{family.label(lang)} {report['families'][family.id]:.3f}" if position == 0 else ""
-            table.add_row(head, ind.label(lang), *(f"{report[key][ind.id]:.4f}" for key, _ in columns))
+            table.add_row(head, criteria.place(ind, lang) + ind.label(lang),
+                          *(f"{report[key][ind.id]:.4f}" for key, _ in columns))
         table.add_section()
     console.print(table)
     if report["consistency"]:

@@ -58,19 +58,42 @@ def build(v: View) -> dict[str, Any] | None:
             # Sentences that follow the introduction's, in the language's way.
             "costs": "".join(("" if v.lang == "zh" else " ") + c for c in costs),
             "k": rb.k, "plain": plain(v, rb), "model": weight_model(v, rb),
+            "intro": intro(v, rb),
             "has_core": core is not None and len(rb.ids) > 0,
             "has_top_k": len(rb.ids) > 0}
 
 
-def _first_not_chosen(v: View, rb: Robustness, core: dict[str, float]) -> list[str]:
-    """Why a town that ranks first in nearly every draw is chosen in fewer of them."""
+def _every_draw(share: float, samples: int) -> bool:
+    """Whether a share of ``samples`` draws is all of them (a share is a count ÷ samples)."""
+    return share >= 1.0 - 0.5 / max(samples, 1)
+
+
+def always_placed(rb: Robustness) -> dict[str, str]:
+    """The towns whose place no weight draw changes: ``first`` (ranked first in every
+    draw) or ``top_k`` (inside the top k in every draw), by id."""
+    out: dict[str, str] = {}
+    for i, town in enumerate(rb.ids):
+        if rb.acceptability.shape[1] and _every_draw(float(rb.acceptability[i, 0]), rb.samples):
+            out[town] = "first"
+        elif _every_draw(float(rb.top_k[i]), rb.samples):
+            out[town] = "top_k"
+    return out
+
+
+def _first_not_chosen(v: View, rb: Robustness, core: dict[str, float]) -> dict[str, str]:
+    """Why a town that ranks first (or inside the top k) in (nearly) every draw is chosen
+    in fewer scenarios: no feasible set, or costs and limits, with the shares; by town."""
     selection = rb.selection
     if selection is None or not rb.acceptability.shape[1]:
-        return []
-    out = []
+        return {}
+    always = always_placed(rb)
+    out = {}
     for i, town in enumerate(rb.ids):
         first, chosen = float(rb.acceptability[i, 0]), core.get(town)
-        if chosen is None or first < 0.9 or first - chosen < 0.01:
+        placed = always.get(town)
+        if chosen is None or (placed is None and first < 0.9):
+            continue
+        if (first if placed != "top_k" else 1.0) - chosen < 0.01:
             continue
         infeasible = selection.infeasible
         other = max(0.0, 1.0 - chosen - infeasible)
@@ -81,10 +104,44 @@ def _first_not_chosen(v: View, rb: Robustness, core: dict[str, float]) -> list[s
             reasons.append(v.t("why_costs" if selection.cost_spread > 0 else "why_limits",
                                share=fmt_pct(other, 1),
                                spread=fmt_pct(selection.cost_spread, 0)))
-        out.append(v.t("plain_first_not_chosen", town=v.name(town), first=fmt_pct(first, 1),
-                       chosen=fmt_pct(chosen, 1),
-                       reasons=v.t["list_sep"].join(reasons)))
+        if placed is not None:
+            # No weight draw moves it: only the costs and the limits can keep it out.
+            drivers = v.t["drivers_costs_limits" if selection.cost_spread > 0
+                          else "drivers_limits"]
+            out[town] = v.t(f"plain_always_{placed}", town=v.name(town),
+                            samples=v.count(rb.samples), k=rb.k, chosen=fmt_pct(chosen, 1),
+                            drivers=drivers, reasons=v.t["list_sep"].join(reasons))
+            continue
+        out[town] = v.t("plain_first_not_chosen", town=v.name(town), first=fmt_pct(first, 1),
+                        chosen=fmt_pct(chosen, 1), reasons=v.t["list_sep"].join(reasons))
     return out
+
+
+def weights_used(v: View) -> str:
+    """The weights the run used, as a noun phrase that names its method once
+    (组合权重, never 组合权重权重): 层次分析法与熵值法组合权重, entropy weights."""
+    t, weights = v.t, v.evaluation.weights
+    method = weights.method
+    if method == "combined":
+        objective = getattr(weights.details.get("objective"), "method", None) or "entropy"
+        return t("weights_of_combined", ahp=t["weights_part_ahp"],
+                 objective=t.get(f"weights_part_{objective}", v.method_name(objective)))
+    known = t.get(f"weights_of_{method}")
+    if known is not None:
+        return known
+    name = v.method_name(method)
+    # A method named as weights already (给定权重, "Fixed weights") is not named twice.
+    if name.endswith("权重") or name.lower().endswith("weights"):
+        return name
+    return t("weights_of_other", method=name)
+
+
+def intro(v: View, rb: Robustness) -> str:
+    """The section's opening sentence: how many weight vectors, drawn around what."""
+    key = f"robustness_draws_{rb.weight_model}"
+    draws = v.t(key if key in v.t else "robustness_draws_other", samples=v.count(rb.samples),
+                seed=rb.seed, weights=weights_used(v), name=rb.weight_model)
+    return v.t("robustness_intro", draws=draws)
 
 
 def weight_model(v: View, rb: Robustness) -> str:
@@ -97,19 +154,21 @@ def weight_model(v: View, rb: Robustness) -> str:
         params = ", ".join(f"{k}={val}" for k, val in options.items())
         return v.t("weight_model_other", name=rb.weight_model, params=params)
     return v.t(key, concentration=fmt_num(concentration, 0) if concentration is not None else "—",
-               weighting=v.method_name(v.evaluation.weights.method))
+               weights=weights_used(v))
 
 
 def plain(v: View, rb: Robustness) -> list[str]:
     """The robustness result in plain words, from the numbers."""
     t = v.t
     out = []
+    best = None
     if len(rb.ids) and rb.acceptability.shape[1]:
         first = {k: float(rb.acceptability[i, 0]) for i, k in enumerate(rb.ids)}
         best = max(first, key=lambda k: (first[k], -v.matrix.ids.index(k)
                                          if k in v.matrix.ids else 0))
         out.append(t("plain_first", samples=v.count(rb.samples), town=v.name(best),
                      share=fmt_pct(first[best], 0)))
+    always = always_placed(rb)
     selection = rb.selection
     screened = ({x.id for x in v.report.selection.excluded}
                 if v.report.selection is not None else set())
@@ -119,7 +178,9 @@ def plain(v: View, rb: Robustness) -> list[str]:
         sure = [k for k, x in core.items() if x >= 0.9]
         zero = [k for k, x in core.items() if x == 0]
         never = [k for k, x in core.items() if 0 < x <= 0.1]
-        middle = [k for k, x in core.items() if 0.1 < x < 0.9]
+        # A town no weight draw moves does not depend on the weights: _first_not_chosen
+        # says what keeps it out instead.
+        middle = [k for k, x in core.items() if 0.1 < x < 0.9 and k not in always]
         drivers = t["drivers_weights_costs" if selection.cost_spread > 0 else "drivers_weights"]
         if sure:
             out.append(t(v.plural("plain_core_sure", sure), towns=v.names(sure)))
@@ -130,11 +191,41 @@ def plain(v: View, rb: Robustness) -> list[str]:
             out.append(t(v.plural("plain_core_never", never), towns=v.names(never)))
         if zero:
             out.append(t(v.plural("plain_core_zero", zero), towns=v.names(zero)))
-        out += _first_not_chosen(v, rb, core)
+        explained = _first_not_chosen(v, rb, core)
+        if best in explained and always.get(best) == "first":
+            del out[0]  # its own sentence says it ranks first in every draw, and more
+        out += explained.values()
         if screened:
             out.append(t("plain_screened", towns=v.names(sorted(screened, key=v.matrix.ids.index))))
         if selection.portfolios:
             top = max(selection.portfolios, key=lambda p: p.share)
-            out.append(t("plain_portfolio", towns=v.names(top.selected),
-                         share=fmt_pct(top.share, 0)))
+            out.append(_portfolio_differs(v, rb, top)
+                       or t("plain_portfolio", towns=v.names(top.selected),
+                            share=fmt_pct(top.share, 1)))
     return out
+
+
+def _portfolio_differs(v: View, rb: Robustness, top: Any) -> str:
+    """When the most frequent set of the draws is not the recommended one: both shares,
+    the towns they differ in, and where the near tie is discussed."""
+    chosen_result, selection = v.report.selection, rb.selection
+    if chosen_result is None or selection is None or not chosen_result.selected:
+        return ""
+    chosen = tuple(row.id for row in chosen_result.selected)
+    if set(chosen) == set(top.selected):
+        return ""
+    share = next((p.share for p in selection.portfolios if set(p.selected) == set(chosen)), 0.0)
+    order = v.matrix.ids.index
+    chosen_only = sorted(set(chosen) - set(top.selected), key=order)
+    top_only = sorted(set(top.selected) - set(chosen), key=order)
+    ref = ""
+    margin = v.report.decisive
+    if margin is not None:
+        pairs = {(p.chosen, p.unchosen) for p in margin.pairs if p.near_tie}
+        tie = any((a, b) in pairs for a in chosen_only for b in top_only)
+        ref = v.t("plain_portfolio_ref_tie" if tie else "plain_portfolio_ref",
+                  section=v.t["sec_decisive"])
+    return v.t("plain_portfolio_differs", top=v.names(top.selected),
+               top_share=fmt_pct(top.share, 1), chosen=v.names(chosen),
+               chosen_share=fmt_pct(share, 1), chosen_only=v.names(chosen_only),
+               top_only=v.names(top_only), ref=ref)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from evalkit.io.sources import STATUS_ORDER
+from evalkit.model.provenance import Provenance, table_provenance
 from evalkit.report.sections.derivation import Words, number_text
+from evalkit.report.sections.rawdata import mark
 from evalkit.report.sections.view import View
 from evalkit.report.text import MAX_TABLE_TOWNS, chunks, digits_for, fmt_num, label_text, relation
 
@@ -19,7 +22,9 @@ def build(v: View) -> dict[str, Any] | None:
     tables = []
     skipped = 0
     words = Words(v)
+    marked = False
     if screen is not None:
+        provenance = _provenance(v, screen)
         ids = list(v.matrix.ids)
         # A rule outside every town's band (e.g. another density band) says nothing here.
         checks = [c for c in screen.checks
@@ -35,7 +40,11 @@ def build(v: View) -> dict[str, Any] | None:
                 for town in chunk:
                     outcome = check.towns.get(town)
                     status = outcome.status if outcome is not None else "n/a"
-                    cells.append({"status": status, "text": "—" if status == "n/a"
+                    # Marked as the raw-data appendix marks the values it is computed from.
+                    sign = "" if status == "n/a" or outcome is None or outcome.value is None \
+                        else mark(_weakest(provenance, town, rule.value.columns()))
+                    marked = marked or bool(sign)
+                    cells.append({"status": status, "mark": sign, "text": "—" if status == "n/a"
                                   else fmt_num(outcome.value if outcome else None, digits)})
                 rows.append({
                     "label": v.prose(label_text(rule.label, v.lang, rule.id)),
@@ -52,10 +61,28 @@ def build(v: View) -> dict[str, Any] | None:
     return {
         "without": _without(v, excluded),
         "tables": tables, "file": screen.file if screen is not None else "", "skipped": skipped,
+        "marked": marked,
         "applied": list(screen.applied) if screen is not None else [],
         "excluded": [{"name": v.name(x.id), "reason": v.reason(x.reason, x.reason_zh),
                       "local_only": _local_only(screen, x.id)} for x in excluded],
     }
+
+
+def _provenance(v: View, screen: Any) -> Provenance:
+    """The decision's provenance, counting the columns of every rule shown (a rule the
+    scenario does not apply reads columns the decision does not)."""
+    provenance = v.decision_provenance()
+    read = [c for check in screen.checks for c in check.rule.value.columns()]
+    if all(c in provenance.columns for c in read):
+        return provenance
+    return table_provenance(v.criteria, v.evaluation.candidates, [*provenance.columns, *read])
+
+
+def _weakest(provenance: Provenance, town: str, columns: Any) -> str:
+    """A value's status: the weakest of the cells it is computed from (the rule of
+    :mod:`evalkit.model.provenance`)."""
+    statuses = [provenance.status(town, c) for c in dict.fromkeys(columns)]
+    return max(statuses, key=STATUS_ORDER.index) if statuses else ""
 
 
 def _band(v: View, words: Words, band: Any) -> str:

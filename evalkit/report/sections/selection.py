@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 from typing import Any
 
 import evalkit.report.charts as charts
 from evalkit.report.sections.view import View
-from evalkit.report.text import digits_for, fmt_num, fmt_pct
+from evalkit.report.text import digits_for, fmt_date, fmt_num, fmt_pct
 
 _ANNUAL = re.compile(r"^(?P<head>budget|source)(?:\.(?P<body>.+?))?\.year\.(?P<year>\d{4})$")
 """An annual limit: ``budget.year.2025``, ``budget.<c>.year.2025``, ``source.<s>.year.2025``."""
@@ -55,6 +56,24 @@ def _years(v: View, years: list[int]) -> str:
     if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}{'—' if v.lang == 'zh' else '–'}{years[-1]}"
     return ("、" if v.lang == "zh" else ", ").join(str(year) for year in years)
+
+
+def past_notes(v: View, s: Any) -> list[str]:
+    """The warnings ``evalkit select`` prints about the as-of date, from the same fields of
+    the :class:`SelectionResult`: money scheduled in a budget year before it (a year the
+    library marks ``before_as_of``), and conversion years before it that the scenario allows."""
+    if not s.as_of:
+        return []
+    when = fmt_date(datetime.fromisoformat(s.as_of), v.lang)
+    joiner = "、" if v.lang == "zh" else ", "
+    out = []
+    past = [str(y.year) for y in s.phasing if y.before_as_of and y.total > 0]
+    if past:
+        out.append(v.t("selection_past_note", years=joiner.join(past), date=when))
+    if any(town.before_as_of for town in s.selected):
+        out.append(v.t("selection_flagged_note", years=joiner.join(map(str, s.flagged)),
+                       date=when))
+    return out
 
 
 def build(v: View) -> dict[str, Any] | None:
@@ -141,7 +160,7 @@ def build(v: View) -> dict[str, Any] | None:
         "chart": chart, "sources": [v.scenario_label(x) for x in sources],
         "financing": grid, "financing_by_source": by_source,
         "financing_totals": [fmt_num(row["amount"], 1) for row in by_source],
-        "alternatives": alternatives, "why_not": why_not,
+        "alternatives": alternatives, "why_not": why_not, "past": past_notes(v, s),
         "total_cost": total_cost, "total_financed": total_financed,
         "total_cost_text": fmt_num(total_cost, 1),
         "total_financed_text": fmt_num(total_financed, 1),
