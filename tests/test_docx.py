@@ -56,7 +56,8 @@ HOSTILE = '{ HYPERLINK "file:///etc/passwd" }'
 
 
 def flat(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text without white space or the word joiners that keep a number with its unit."""
+    return re.sub(r"[\s\u2060]+", "", text)
 
 
 # --- the HTML side, parsed as WeasyPrint parses it --------------------------------------------
@@ -87,15 +88,27 @@ def html_headings(html: str) -> list[tuple[int, str]]:
 
 
 def html_tables(html: str) -> list[tuple[list[list[str]], int]]:
-    """Each table's cell texts by row (caption left out) and its number of header rows."""
+    """Each table's cell texts by row (caption left out) and its number of header rows.
+
+    A table with label rows (one cell spanning every column: the judgment matrices' 准则层)
+    is one table per label in Word, the label a paragraph and the group's row of ``th``
+    cells its header; so here too.
+    """
     out = []
     for table in html_tree(html).iter(XHTML + "table"):
-        rows, head = [], 0
+        rows, head, labelled = [], 0, False
         for part in table:
             for tr in part.iter(XHTML + "tr") if part.tag != XHTML + "caption" else ():
-                rows.append([flat("".join(c.itertext())) for c in tr
-                             if c.tag in (XHTML + "td", XHTML + "th")])
-                head += part.tag == XHTML + "thead"
+                cells = [c for c in tr if c.tag in (XHTML + "td", XHTML + "th")]
+                if len(cells) == 1 and int(cells[0].get("colspan", "1")) > 1 \
+                        and part.tag != XHTML + "thead":
+                    if rows:
+                        out.append((rows, head))
+                    rows, head, labelled = [], 0, True
+                    continue
+                rows.append([flat("".join(c.itertext())) for c in cells])
+                head += part.tag == XHTML + "thead" or (
+                    labelled and len(rows) == 1 and all(c.tag == XHTML + "th" for c in cells))
         out.append((rows, head))
     return out
 
@@ -230,12 +243,28 @@ def test_tables_hold_the_html_cells_and_repeat_their_header_rows(which, request)
     assert sum(head > 0 for _, head in expected) >= (10 if which == "summary" else 3)
 
 
-def test_no_merged_cells_but_the_html_spans(summary):
+def test_no_merged_cells_and_every_table_repeats_a_header(summary):
+    """The judgment matrices' label rows (colspan) are paragraphs before a table each."""
     html, data = summary
-    spans = sum(int(c.get("colspan", "1")) > 1 for c in html_tree(html).iter(XHTML + "td"))
+    assert any(int(c.get("colspan", "1")) > 1 for c in html_tree(html).iter(XHTML + "td"))
     xml = part_xml(data, "word/document.xml")
-    assert xml.count("<w:gridSpan ") == spans
-    assert "<w:vMerge" not in xml and "<w:hMerge" not in xml
+    assert "<w:gridSpan" not in xml and "<w:vMerge" not in xml and "<w:hMerge" not in xml
+    document = open_docx(data)
+    cover_tables = 0
+    for table in document.element.body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) < 2:
+            continue  # a box
+        width = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+        if width.get(qn("w:w")) == "3600":
+            cover_tables += 1  # the cover's layout table (评估对象 …, 72 % wide) has no header
+            continue
+        assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None, \
+            flat("".join(t.text or "" for t in rows[0].iter(qn("w:t"))))
+    assert cover_tables == 1
+    # Each matrix keeps its label: a paragraph kept with the table after it.
+    labels = [p for p in document.paragraphs if flat(p.text).startswith("准则层λ")]
+    assert labels and all(p.paragraph_format.keep_with_next for p in labels)
 
 
 @pytest.mark.parametrize("which", ["summary", "town"])
@@ -542,3 +571,184 @@ def test_libreoffice_opens_it_with_every_heading_and_table_cell(summary, tmp_pat
     text = marks.sub("", text)
     missing = [cell for cell in cells if cell and cell not in text]
     assert not missing, missing[:10]
+
+
+# --- line breaks, column widths, page breaks (the LibreOffice audit) ------------------------------
+
+JOINER = "\u2060"
+
+
+def wide(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" or "\u3000" <= char <= "\u303f"
+
+
+def break_positions(text: str) -> list[int]:
+    """Where a line may break inside ``text`` by the Unicode rules: beside a Chinese character,
+    unless a word joiner or a no-break space stands there (spaces break too)."""
+    out = []
+    for index in range(1, len(text)):
+        before, char = text[index - 1], text[index]
+        if " " in (before, char):
+            out.append(index)
+        elif JOINER not in (before, char) and "\u00a0" not in (before, char) \
+                and (wide(before) or wide(char)):
+            out.append(index)
+    return out
+
+
+def runs_with(data: bytes, shown: str):
+    """(text, run element) of every body run whose text, as shown, holds ``shown``."""
+    document = open_docx(data)
+    for run in document.element.body.iter(qn("w:r")):
+        text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+        if shown in flat(text):
+            yield text, run
+
+
+UNITS_HTML = ('<html lang="zh-CN"><body><p class="indent">所需投入共计 154.0 亿元，'
+              '2026年撤销青山镇，人口约 32.5万人，比例 4.2%。</p>'
+              '<table><thead><tr><th>年份</th><th class="num">投资</th></tr></thead><tbody>'
+              '<tr><td class="mid">2025—2027</td><td class="num">15.0 亿元</td></tr>'
+              '<tr><td class="mid nowrap">中（低）</td><td class="num">1 234</td></tr>'
+              '</tbody></table></body></html>')
+
+
+def test_latin_text_is_english_and_chinese_is_the_east_asian_language(summary):
+    """With zh-CN as the Latin language LibreOffice broke "20/26年", "PROMETHE/E II"."""
+    for data in (summary[1], html_to_docx(UNITS_HTML.replace('lang="zh-CN"', 'lang="en"'))):
+        defaults = open_docx(data).styles.element.find(
+            f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+        assert defaults.get(qn("w:val")) == "en-US"
+        assert defaults.get(qn("w:eastAsia")) == "zh-CN"
+
+
+@pytest.mark.parametrize("number", ["154.0亿元", "2026年", "32.5万人", "15.0亿元", "2025—2027",
+                                    "中（低）", "1234"])
+def test_a_number_and_its_unit_have_no_place_to_break(number):
+    data = html_to_docx(UNITS_HTML)
+    found = list(runs_with(data, number))
+    assert found, number
+    for text, run in found:
+        start = flat(text).index(number)
+        # positions in the run's text of the number's first and last character
+        visible = [i for i, c in enumerate(text) if not c.isspace() and c != JOINER]
+        first, last = visible[start], visible[start + len(number) - 1]
+        assert not [i for i in break_positions(text) if first < i <= last], repr(text)
+        if any(wide(c) for c in number):  # LibreOffice breaks Chinese by the Unicode rules
+            lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")  # only outside zh (joiner honoured)
+            assert lang is not None and not lang.get(qn("w:eastAsia")).startswith("zh"), text
+
+
+def needed_mm(text: str, size_pt: float) -> float:
+    """A header word's width: 1 em a Chinese character, 0.55 em any other, plus cell margins."""
+    words = re.split(r"(?<=[＼、/])|(?=[（(])|\s+", text)
+    em = max(sum(1.0 if wide(c) else 0.55 for c in word) for word in words if word)
+    return em * size_pt * 25.4 / 72 + 2 * 1.4
+
+
+def column_widths_mm(table) -> list[float]:
+    return [int(c.get(qn("w:w"))) / 1440 * 25.4 for c in table.iter(qn("w:gridCol"))]
+
+
+def test_header_columns_are_as_wide_as_their_words():
+    """The risk register's narrow columns (7 %, 10 % of 156 mm) once broke 可能性, 影响程/度;
+    the year column (7 %) broke 2025—2027."""
+    heads = ["编号", "类别", "风险描述", "可能性", "影响程度", "分值", "土地出让收益"]
+    widths = ["7%", "15%", None, "10%", "11%", "7%", "9%"]
+    html = ('<html lang="zh-CN"><body><table><thead><tr>'
+            + "".join(f'<th style="width:{w}">{h}</th>' if w else f"<th>{h}</th>"
+                      for h, w in zip(heads, widths, strict=True))
+            + '</tr></thead><tbody><tr><td>R1</td><td>征地拆迁</td><td>'
+            + "城郊结合部征地补偿标准调整，可能引发群众上访" * 3
+            + '</td><td>3</td><td>4</td><td class="mid">2025—2027</td><td>中</td></tr>'
+            + "</tbody></table></body></html>")
+    table = next(open_docx(html_to_docx(html)).element.body.iter(qn("w:tbl")))
+    sizes = {int(s.get(qn("w:val"))) / 2 for s in table.iter(qn("w:sz"))}
+    assert len(sizes) == 1
+    size = sizes.pop()
+    found = column_widths_mm(table)
+    for head, width in zip(heads, found, strict=True):
+        assert width >= needed_mm(head, size), (head, width)
+    assert found[5] >= needed_mm("2025—2027", size)
+    assert abs(sum(found) - 156) < 0.5  # the room came from the description column
+    assert found[2] == max(found)
+
+
+def test_summary_header_words_fit_their_columns(summary):
+    """Every header word of up to six characters fits its column, in each summary table
+    whose header words fit the page together."""
+    checked = 0
+    for table in open_docx(summary[1]).element.body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if not rows or rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None:
+            continue
+        cells = rows[0].findall(qn("w:tc"))
+        widths = column_widths_mm(table)
+        if len(cells) != len(widths):
+            continue
+        sizes = [int(s.get(qn("w:val"))) / 2 for s in rows[0].iter(qn("w:sz"))] or [10.5]
+        texts = ["".join(t.text or "" for t in c.iter(qn("w:t"))).replace(JOINER, "")
+                 for c in cells]
+        needs = [needed_mm(t, max(sizes)) if t.strip() else 0 for t in texts]
+        if sum(needs) > sum(widths):
+            continue
+        for text, need, width in zip(texts, needs, widths, strict=True):
+            if all(len(w) <= 6 for w in re.split(r"(?<=[＼、/])|(?=[（(])|\s+", text)):
+                assert width >= need - 0.1, (text, width, need)
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.fixture(scope="module")
+def argument(evaluation):
+    """The 论证报告 in Chinese: its HTML and its Word copy."""
+    from evalkit.decide.dossier import load_dossier
+    from evalkit.report.render import document_html
+
+    report = rep.build_report(evaluation, now=NOW,
+                              dossier=load_dossier(DEFAULT_CRITERIA.parent / "dossier"))
+    html = document_html(report, "argument", "zh")
+    return html, html_to_docx(html)
+
+
+def html_page_breaks(html: str) -> int:
+    """New pages by templates/base.css: after .cover; before h2.section, but inside .dossier
+    only before h2.section.first; a break with nothing written since the last one is none."""
+    count, since = 0, True  # since: text written since the last break (the first page counts)
+
+    def walk(element, dossier: bool) -> None:
+        nonlocal count, since
+        names = classes(element)
+        dossier = dossier or "dossier" in names
+        if element.tag == XHTML + "h2" and "section" in names and \
+                ("first" in names or not dossier) and since:
+            count, since = count + 1, False
+        if element.tag not in (XHTML + "head", XHTML + "style") and (element.text or "").strip():
+            since = True
+        for item in element:
+            walk(item, dossier)
+            if (item.tail or "").strip():
+                since = True
+        if "cover" in names and since:
+            count, since = count + 1, False
+
+    walk(html_tree(html), False)
+    return count
+
+
+def test_pages_break_where_the_pdf_breaks(argument, summary):
+    for html, data in (argument, summary):
+        xml = part_xml(data, "word/document.xml")
+        found = xml.count('<w:br w:type="page"/>') + len(
+            re.findall(r'<w:pageBreakBefore(?: w:val="(?:1|true|on)")?/>', xml))
+        assert found == html_page_breaks(html)
+    assert html_page_breaks(argument[0]) == 2  # after the cover; before 七、定量评价
+
+
+def test_third_level_headings_and_the_seal_block(argument):
+    document = open_docx(argument[1])
+    level3 = [flat(p.text) for p in document.paragraphs if p.style.name == "Heading 3"]
+    assert any(re.fullmatch(r"1\.中风险（\d+项）", t) for t in level3), level3
+    seal = [p for p in document.paragraphs if flat(p.text).startswith("编制单位")]
+    assert seal and all(p.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+                        and p.paragraph_format.left_indent > Mm(80) for p in seal[-1:])

@@ -27,10 +27,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from evalkit.report.word.breaks import UNICODE_BREAKS, head_words, keep_units, spans, unbreakable
 from evalkit.report.word.markup import (
     BLOCK_CLASSES,
     BLOCK_TAGS,
     BOXES,
+    CLASS_HEADINGS,
     HEADINGS,
     PLACEHOLDER,
     SKIP_TAGS,
@@ -39,12 +41,22 @@ from evalkit.report.word.markup import (
     Ctx,
     Fmt,
     Line,
+    breaks_before,
     fmt_of,
     style_run,
 )
 from evalkit.report.word.notes import Footnotes, Segment
 from evalkit.report.word.ooxml import border, child, field_begin, field_end, xml_safe
-from evalkit.report.word.tables import Cell, add_table, box, font_size, layout, rows_of
+from evalkit.report.word.tables import (
+    Cell,
+    add_table,
+    box,
+    column_widths,
+    font_size,
+    label_groups,
+    layout,
+    rows_of,
+)
 from evalkit.report.word.tree import Node
 
 
@@ -76,6 +88,7 @@ class Target:
         self.fresh = fresh  # a cell's own empty first paragraph, used first
         self.last: Any = None
         self.after_table = False
+        self.lead: float | None = None  # mm before the next paragraph (a container's first)
 
     def paragraph(self, style: str) -> Any:
         if self.fresh is not None:
@@ -85,6 +98,9 @@ class Target:
         self.styles.apply(paragraph, style)
         if self.after_table and not style.startswith(("Heading", "Caption", "Title", "TOC")):
             paragraph.paragraph_format.space_before = Pt(6)  # headings have their own space
+        if self.lead is not None:
+            paragraph.paragraph_format.space_before = Mm(self.lead)
+            self.lead = None
         self.after_table = False
         self.last = paragraph
         return paragraph
@@ -124,7 +140,12 @@ class Writer:
         if "subtitle" in node.classes and ctx.cover:
             changes.update(style="Subtitle", space_after=16.0)
         ctx = replace(ctx, **changes) if changes else ctx
-        return replace(ctx, fmt=fmt_of(node, ctx.fmt))
+        fmt = fmt_of(node, ctx.fmt)
+        heading = next((style for names, style in CLASS_HEADINGS.items()
+                        if names <= node.classes), None)
+        if heading is not None and not ctx.in_table:
+            return replace(ctx, style=heading, first_indent=False, fmt=replace(fmt, bold=None))
+        return replace(ctx, fmt=fmt)
 
     def blocks(self, node: Node, target: Target, ctx: Ctx) -> None:
         """``node``'s children: runs of inline content become paragraphs, blocks are written."""
@@ -169,6 +190,8 @@ class Writer:
             self.blocks(node, target, replace(self.ctx_for(node, ctx), style="List Bullet"))
         else:
             inner = self.ctx_for(node, ctx)
+            if inner.lead is not None:
+                target.lead, inner = inner.lead, replace(inner, lead=None)
             self.blocks(node, target, inner)
             if inner.cover and not ctx.cover:
                 self.page_break(target)
@@ -179,10 +202,13 @@ class Writer:
             inner = replace(inner, style="Table Text", fmt=replace(inner.fmt, bold=True))
         line = Line()
         self.inline_children(node, line, inner.fmt, inner)
+        previous = target.last
         paragraph = self.flush(line, target, inner)
         if paragraph is None:
             return
-        if node.tag == "h2" and node.has("section"):
+        if breaks_before(node, ctx):
+            if previous is not None and previous._p.getnext() is paragraph._p:
+                _drop_page_break(previous)  # the cover's own break: one new page, not two
             paragraph.paragraph_format.page_break_before = True
         if node.tag == "h1" and ctx.cover:
             paragraph.paragraph_format.space_before = Mm(30)
@@ -249,12 +275,15 @@ class Writer:
             line = Line()
             self.inline_children(caption, line, inner.fmt, inner)
             self.flush(line, target, inner)
-        target.before_table()
+        rows = rows_of(node)
+        cells, columns = layout(rows)
         classes = node.classes
-        size = font_size(layout(rows_of(node))[1], classes)
+        size = font_size(columns, classes)
+        widths = column_widths(node, cells, columns, ctx.width_mm, size)
 
         def fill(cell: Any, html: Node, place: Cell, width_mm: float) -> None:
-            fmt = Fmt(size=size, bold=True if html.tag == "th" and "meta" not in classes else None)
+            head = html.tag == "th" and "meta" not in classes
+            fmt = Fmt(size=size, bold=True if head else None, head=head)
             row_fmt = fmt_of(place.tr, fmt)
             if "total" in place.tr.classes or ("selected" in place.tr.classes and place.column == 0):
                 row_fmt = replace(row_fmt, bold=True)
@@ -267,8 +296,39 @@ class Writer:
             if not fresh.runs:  # an empty cell
                 self.styles.apply(fresh, "Table Text")
 
-        add_table(target.container, node, ctx.width_mm, fill)
-        target.table_done()
+        groups = label_groups(rows, cells, columns)
+        for index, (label, group) in enumerate(groups):
+            if label is not None:
+                self.table_label(label, target, size, first=index == 0)
+            if not group:
+                continue
+            target.before_table()
+            if len(groups) == 1:
+                add_table(target.container, node, group, widths, fill)
+            else:  # a labelled group stays on one page with its label, as the PDF's tbody
+                heavy = (("top",) if index == 0 and label is None else ()) + \
+                    (("bottom",) if index == len(groups) - 1 else ())
+                add_table(target.container, node, group, widths, fill, rules=heavy, keep=True)
+            target.table_done()
+
+    def table_label(self, label: Node, target: Target, size: float, *, first: bool) -> None:
+        """A label row of a table (its one cell spans every column) as a paragraph before the
+        rows it heads, with the table's heavy rule above the first and a thin one above others."""
+        fmt = replace(fmt_of(label, Fmt(size=size, bold=True)), bold=True)
+        inner = replace(self.ctx_for(label, Ctx(style="Table Text", fmt=fmt, in_table=True)),
+                        keep=True)
+        before = target.last
+        self.blocks(label, target, inner)
+        if target.last is None or target.last is before:
+            return
+        paragraph = target.last
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.paragraph_format.space_after = Pt(2)
+        if first:
+            border(paragraph._p.get_or_add_pPr(), "pBdr", ("top",), size=1.25, space=4)
+        else:
+            border(paragraph._p.get_or_add_pPr(), "pBdr", ("top",), size=0.5, color="999999",
+                   space=4)
 
     def figure(self, node: Node, target: Target, ctx: Ctx) -> None:
         share = 0.82 if node.has("narrow") else 1.0
@@ -370,7 +430,7 @@ class Writer:
         """A source note: a footnote marked where it stands (or on the paragraph before)."""
         note = Line()
         self.inline_children(node, note, Fmt(), replace(ctx, in_table=True))
-        segments: list[Segment] = [(value, {"bold": bool(f.bold), "italic": f.italic,
+        segments: list[Segment] = [(keep_units(value), {"bold": bool(f.bold), "italic": f.italic,
                                             "subscript": f.vert == "subscript",
                                             "superscript": f.vert == "superscript"})
                                    for kind, value, f in note.collapsed() if kind == "text"]
@@ -390,6 +450,8 @@ class Writer:
         fmt = paragraph.paragraph_format
         if ctx.align is not None:
             fmt.alignment = ctx.align
+        if ctx.left_indent is not None:
+            fmt.left_indent = Mm(ctx.left_indent)
         if ctx.first_indent:
             size = ctx.fmt.size or (12 if self.lang == "zh" else 11)
             child(paragraph._p.get_or_add_pPr(), "ind", firstLineChars=200,
@@ -408,14 +470,34 @@ class Writer:
         if kind == "footnote":
             self.notes.add(paragraph, value)
             return
-        run = paragraph.add_run()
-        if kind == "br":
-            run.add_break()
-        elif kind == "tab":
-            run.add_tab()
-        else:
-            run.text = xml_safe(value)
-        style_run(run, fmt, highlight=fmt.highlight or (kind == "text" and PLACEHOLDER in value))
+        if kind != "text":
+            run = paragraph.add_run()
+            if kind == "br":
+                run.add_break()
+            else:
+                run.add_tab()
+            style_run(run, fmt, highlight=fmt.highlight)
+            return
+        # kept whole where the PDF keeps it: nowrap, a header's words, a number with its unit
+        text = unbreakable(value) if fmt.nowrap else keep_units(value)
+        highlight = fmt.highlight or PLACEHOLDER in value
+        for part, joined in spans(head_words(text) if fmt.head else text):
+            run = paragraph.add_run()
+            run.text = xml_safe(part)
+            style_run(run, fmt, highlight=highlight)
+            if joined:
+                rpr = run._r.get_or_add_rPr()
+                child(rpr, "noProof")
+                child(rpr, "lang", eastAsia=UNICODE_BREAKS)
+
+
+def _drop_page_break(paragraph: Any) -> None:
+    """Remove the page break that ends ``paragraph`` (if it does)."""
+    if paragraph is None:
+        return
+    runs = paragraph._p.findall(qn("w:r"))
+    if runs and any(br.get(qn("w:type")) == "page" for br in runs[-1].findall(qn("w:br"))):
+        paragraph._p.remove(runs[-1])
 
 
 def texts(root: Node, selector: str) -> Iterator[str]:

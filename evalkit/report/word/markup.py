@@ -52,6 +52,8 @@ class Fmt:
     size: float | None = None
     color: str | None = None
     highlight: bool = False
+    nowrap: bool = False  # the HTML's white-space: nowrap (:mod:`~evalkit.report.word.breaks`)
+    head: bool = False  # in a table's header cell: words kept whole
 
 
 RUN_TAGS: Mapping[str, Mapping[str, Any]] = {
@@ -67,7 +69,10 @@ RUN_CLASSES: Mapping[str, Mapping[str, Any]] = {
     "mstat": {"bold": False}, "placeholder": {"highlight": True},
     "evidence-notice": {"bold": True, "color": RED}, "mtitle": {"bold": True},
     "source": {"size": 8.0, "color": "333333", "bold": None},  # in a table; elsewhere a footnote
+    "nowrap": {"nowrap": True},
 }
+NOWRAP_CELLS = frozenset({"num"})
+"""Classes of a ``td`` that the CSS sets ``white-space: nowrap`` (``td.num``)."""
 BLOCK_CLASSES: Mapping[str, Mapping[str, Any]] = {
     "indent": {"first_indent": True}, "note": {"style": "Note"}, "not-run": {"style": "Not Run"},
     "eq": {"style": "Formula"}, "docno": {"align": WD_ALIGN_PARAGRAPH.RIGHT},
@@ -78,7 +83,25 @@ BLOCK_CLASSES: Mapping[str, Mapping[str, Any]] = {
     "evidence-notice": {"align": WD_ALIGN_PARAGRAPH.JUSTIFY},
     "num": {"align": WD_ALIGN_PARAGRAPH.RIGHT}, "mid": {"align": WD_ALIGN_PARAGRAPH.CENTER},
     "approval-block": {"keep": True}, "keep": {"keep": True},
+    "item": {"left_indent": 8.5}, "sub": {"left_indent": 17.0},  # 2em, 4em
+    "seal-block": {"align": WD_ALIGN_PARAGRAPH.CENTER, "left_indent": 0.55 * TEXT_WIDTH_MM,
+                   "lead": 18.0, "keep": True},
+    "dossier": {"runs_on": True},
 }
+CLASS_HEADINGS: Mapping[frozenset[str], str] = {frozenset({"item", "strong"}): "Heading 3"}
+"""Paragraphs that are headings by their classes: a bold numbered item (1. 中风险) heads the
+items under it, the third level after 一、 and （一）."""
+
+
+def breaks_before(node: Node, ctx: Ctx) -> bool:
+    """Whether a heading starts a new page, as ``templates/base.css`` says.
+
+    ``h2.section`` does; inside ``.dossier`` (the 论证报告 and the risk report) sections run
+    on and only ``h2.section.first`` does.
+    """
+    if node.tag != "h2" or not node.has("section"):
+        return False
+    return node.has("first") or not ctx.runs_on
 BOXES: Mapping[str, tuple[str, float, float | None]] = {
     "summary-box": ("333333", 0.75, None), "evidence-notice": (RED, 1.25, None),
     "opinion": ("999999", 0.5, 28.0),
@@ -101,6 +124,9 @@ class Ctx:
     space_after: float | None = None  # mm
     depth: int = 0
     keep: bool = False  # kept on one page with what follows (``.approval-block``)
+    left_indent: float | None = None  # mm
+    lead: float | None = None  # mm before the container's first paragraph only
+    runs_on: bool = False  # sections follow on the same page (``.dossier``)
 
 
 @dataclass
@@ -149,6 +175,8 @@ def fmt_of(node: Node, fmt: Fmt) -> Fmt:
     fmt = merged(fmt, RUN_TAGS.get(node.tag, {}))
     for name in sorted(node.classes):
         fmt = merged(fmt, RUN_CLASSES.get(name, {}))
+    if node.tag == "td" and node.classes & NOWRAP_CELLS:
+        fmt = replace(fmt, nowrap=True)
     return fmt
 
 

@@ -144,7 +144,9 @@ def _styles(document: Any, lang: str) -> None:
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     fonts(rpr, body_font, LATIN)
-    child(rpr, "lang", val="en-US" if not zh else "zh-CN", eastAsia="zh-CN", bidi="ar-SA")
+    # Latin text is English in both reports: with zh-CN here LibreOffice breaks Latin words and
+    # numbers anywhere ("20/26", "PROMETHE/E").  Chinese is the East-Asian language.
+    child(rpr, "lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     child(ppr, "spacing", after=0, line=240, lineRule="auto")
 
