@@ -515,8 +515,8 @@ def test_to_dict_has_the_contract_keys() -> None:
     assert set(data["alternatives"][0]) >= {"selected", "objective"}
     assert data["excluded"] == [{
         "id": "T5",
-        "reason": "Tap-water coverage (%): 88 < 90 (本地假设，工作方案未规定); "
-                  "Paved roads (%): 79 < 80 (本地假设，工作方案未规定)",
+        "reason": "Tap-water coverage (%): 88 < 90 (local assumption, not set by the work plan); "
+                  "Paved roads (%): 79 < 80 (local assumption, not set by the work plan)",
         "reason_zh": "自来水普及率(%): 88 < 90 (本地假设，工作方案未规定); "
                      "道路铺装率(%): 79 < 80 (本地假设，工作方案未规定)",
     }]
@@ -584,14 +584,17 @@ def test_national_screens_exclude_every_sample_town_with_the_reason() -> None:
     standards = load_standards(STANDARDS)
     table = pd.read_csv(TOWNS).set_index("id")
     failed = screen(table, standards.resolve(["city_1993"]))
-    assert failed["T1"][0] == "Non-farm workers in the seat town (万人): 9.8 < 12 (国发〔1993〕38号)"
+    assert failed["T1"][0] == ("Non-farm workers in the seat town (10,000 people): 9.8 < 12 "
+                               "(State Council Guofa [1993] No. 38 (standard for establishing cities))")
     assert set(failed) == {"T1", "T2", "T3", "T4", "T5"}
     failed = screen(table, standards.resolve(["large_town_2021"]))
-    assert failed["T1"] == ("Town-area resident population (万人): 12.1 < 20 (十四五规划纲要 (2021))",
+    assert failed["T1"] == ("Town-area resident population (10,000 people): 12.1 < 20 "
+                            "(Outline of the 14th Five-Year Plan (2021))",
                             "镇区常住人口(万人): 12.1 < 20 (十四五规划纲要 (2021))")
     failed = screen(table, standards.resolve(["district_draft_population"]))
-    assert failed["T1"][0] == ("Resident population (万人): 16.5 < 25 "
-                               "(民政部市辖区设置标准(征求意见稿))")
+    assert failed["T1"][0] == ("Resident population (10,000 people): 16.5 < 25 (Ministry of Civil "
+                               "Affairs, standard for establishing city districts (draft for "
+                               "comment))")
     scenario = dataclasses.replace(load_scenario(SCENARIO),
                                    screens=standards.resolve(["city_1993"]))
     with pytest.raises(InfeasibleError, match="no town is eligible"):
@@ -607,8 +610,10 @@ def test_density_bands_pick_the_threshold() -> None:
                                           "city1993_nonfarm_sparse")]
     failed = screen(table, rules)  # densities 50, 200, 5000 persons/km²
     assert set(failed) == {"B", "C"}
-    assert failed["B"][0] == "Non-farm workers in the seat town (万人): 9 < 10 (国发〔1993〕38号)"
-    assert failed["C"][0] == "Non-farm workers in the seat town (万人): 9 < 12 (国发〔1993〕38号)"
+    assert failed["B"][0] == ("Non-farm workers in the seat town (10,000 people): 9 < 10 "
+                              "(State Council Guofa [1993] No. 38 (standard for establishing cities))")
+    assert failed["C"][0] == ("Non-farm workers in the seat town (10,000 people): 9 < 12 "
+                              "(State Council Guofa [1993] No. 38 (standard for establishing cities))")
 
 
 def test_at_most_rules_and_missing_values(tmp_path: Path) -> None:
@@ -991,7 +996,7 @@ def test_standards_file_errors(tmp_path: Path) -> None:
         ("rules:\n  - {id: a, label: {en: A}, source: s, value: {column: x}, compare: '>=',"
          " threshold: 1, limit: 3}\n",
          "2:rules[0].limit: unknown key 'limit' — use one of: id, scope, label, source, value, "
-         "compare, threshold, applies_when, note"),
+         "compare, threshold, applies_when, note, source_en"),
         ("rules:\n  - {id: a, label: {en: A}, source: s, value: {column: x}, compare: '>=',"
          " threshold: 1}\nrule_sets:\n  s: [a, b]\n",
          "4:rule_sets.s[1]: rule set 's' names unknown rule 'b' — use one of: a"),

@@ -95,10 +95,13 @@ def test_scenario_keys_wrap_at_dots_and_underscores():
     assert str(breakable("<b>")) == "&lt;b&gt;"
 
 
-def test_years_print_without_grouping():
+def test_years_print_without_grouping(report):
+    zh, en = View(report, "zh", {}), View(report, "en", {})
     assert fmt_year(2025) == "2025" and fmt_year(2027.0) == "2027"
-    assert _value(2025, "年") == "2025年" and _value(2025.0, "year") == "2025"
-    assert _value(1500, "亿元") == "1,500 亿元"  # an amount keeps its grouping
+    assert _value(zh, 2025, "年") == "2025年" and _value(zh, 2025.0, "year") == "2025"
+    assert _value(en, 2025, "年") == "2025"
+    assert _value(zh, 1500, "亿元") == "1,500 亿元"  # an amount keeps its grouping
+    assert _value(en, 1500, "亿元") == "1,500 (100 million yuan)"
 
 
 def test_section_numbers_for_cross_references():

@@ -45,6 +45,7 @@ _FAILED = {">=": "<", "<=": ">"}
 SCOPES = ("national", "local")
 _RULE_KEYS = (
     "id", "scope", "label", "source", "value", "compare", "threshold", "applies_when", "note",
+    "source_en",
 )
 _BAND_KEYS = ("value", "at_least", "below")
 
@@ -81,6 +82,13 @@ class Rule:
     threshold: float
     applies_when: Band | None = None
     note: str = ""
+    source_en: str = ""
+    """The citation in English (an English title beside a document number); ``""`` when the
+    file gives none, and English text then cites ``source`` as written."""
+
+    def source_in(self, lang: str) -> str:
+        """The citation in ``lang``: ``source_en`` in English where given, else ``source``."""
+        return self.source_en if lang == "en" and self.source_en else self.source
 
     def check(self, frame: pd.DataFrame) -> dict[str, tuple[str, str]]:
         """Towns of ``frame`` (indexed by id) that fail: id → (reason in English, in Chinese).
@@ -118,7 +126,8 @@ class Rule:
     def _reasons(self, body: str) -> tuple[str, str]:
         english = self.label.get("en") or self.label.get("zh") or self.id
         chinese = self.label.get("zh") or english
-        return f"{english}: {body} ({self.source})", f"{chinese}: {body} ({self.source})"
+        return (f"{english}: {body} ({self.source_in('en')})",
+                f"{chinese}: {body} ({self.source})")
 
 
 @dataclass(frozen=True)
@@ -267,8 +276,12 @@ def _parse_rule(node: Any, key: str, row: int | None, path: Path) -> Rule:
         band = _parse_band(node["applies_when"], f"{key}.applies_when",
                            line_of(node, "applies_when"), path)
     note = node.get("note", "")
+    source_en = node.get("source_en", "")
+    if not isinstance(source_en, str):
+        raise fail(f"source_en must be text, got {source_en!r}",
+                   'write e.g.  source_en: "Guofa [1993] No. 38 (State Council)"', "source_en")
     return Rule(rule_id, dict(label), source.strip(), scope, value, compare, float(threshold),
-                band, str(note or ""))
+                band, str(note or ""), source_en.strip())
 
 
 def _parse_value(spec: Any, key: str, row: int | None, path: Path) -> Source:
@@ -356,6 +369,7 @@ class ScreenTable:
         """A JSON-friendly form (rules, their citations and every town's outcome)."""
         return {"file": self.file, "applied": list(self.applied), "rules": [{
             "id": c.rule.id, "label": dict(c.rule.label), "source": c.rule.source,
+            **({"source_en": c.rule.source_en} if c.rule.source_en else {}),
             "scope": c.rule.scope, "compare": c.rule.compare, "threshold": c.rule.threshold,
             "band": c.rule.applies_when.describe() if c.rule.applies_when else None,
             "applied": c.applied,

@@ -30,9 +30,9 @@ from evalkit.model.derive import Source, parse_source, values_or_nan
 from evalkit.model.plan import Plan, PlanFigure, check_reference, load_plan
 
 COMPARES = (">=", "<=")
-_TOP_KEYS = ("source", "label", "targets", "plan")
+_TOP_KEYS = ("source", "source_en", "label", "targets", "plan")
 _TARGET_KEYS = ("id", "label", "unit", "compare", "target", "city", "value", "source", "note",
-                "plan")
+                "plan", "source_en", "note_en")
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,27 @@ class Target:
     line: int | None = None
     plan: PlanFigure | None = None
     note: str = ""
+    source_en: str = ""
+    """The source in English: the file's ``source_en``, else for a plan figure the plan's
+    English title with the section; ``""`` when the file gives no English."""
+    note_en: str = ""
 
     @property
     def from_plan(self) -> bool:
         """Whether the level is the work plan's own figure (checked against it)."""
         return self.plan is not None
+
+    def source_in(self, lang: str) -> tuple[str, bool]:
+        """The source in ``lang`` and whether it is in that language (else the Chinese)."""
+        if lang == "en" and self.source_en:
+            return self.source_en, True
+        return self.source, lang != "en" or not self.source
+
+    def note_in(self, lang: str) -> tuple[str, bool]:
+        """The note in ``lang`` and whether it is in that language (else the Chinese)."""
+        if lang == "en" and self.note_en:
+            return self.note_en, True
+        return self.note, lang != "en" or not self.note
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class Targets:
     label: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
     plan: Plan | None = None
+    source_en: str = ""
 
     def __iter__(self) -> Iterator[Target]:
         return iter(self.targets)
@@ -86,6 +103,11 @@ def load_targets(path: str | Path) -> Targets:
     if not isinstance(source, str):
         raise InputError("source must be text", "write e.g.  source: 《乡镇改市区工作方案》",
                          file=path, row=line_of(data, "source"), column="source")
+    source_en = data.get("source_en", "")
+    if not isinstance(source_en, str):
+        raise InputError("source_en must be text",
+                         "write e.g.  source_en: the work plan's targets for 2027",
+                         file=path, row=line_of(data, "source_en"), column="source_en")
     label: Mapping[str, str] = {}
     if "label" in data:
         label = read_label(data["label"], file=path, row=line_of(data, "label"), column="label")
@@ -97,13 +119,13 @@ def load_targets(path: str | Path) -> Targets:
                              column="plan")
         plan = load_plan(path.parent / data["plan"])
     items = data["targets"]
-    targets = [_target(item, items, index, path, source, plan)
+    targets = [_target(item, items, index, path, source, plan, source_en.strip())
                for index, item in enumerate(items)]
-    return Targets(tuple(targets), source, label, path, plan)
+    return Targets(tuple(targets), source, label, path, plan, source_en.strip())
 
 
 def _target(item: Any, items: SequenceNode, index: int, path: Path, default_source: str,
-            plan: Plan | None = None) -> Target:
+            plan: Plan | None = None, default_source_en: str = "") -> Target:
     where = f"targets[{index}]"
 
     def fail(what: str, hint: str, key: str | None = None) -> InputError:
@@ -139,16 +161,25 @@ def _target(item: Any, items: SequenceNode, index: int, path: Path, default_sour
         if figure.compare is not None and figure.compare != item["compare"]:
             raise fail(f"compare {item['compare']!r} is not the plan's {figure.compare!r} for "
                        f"{figure.id}", f"write compare: '{figure.compare}'", "compare")
+    for key in ("note", "note_en", "source_en"):
+        if not isinstance(item.get(key, ""), str):
+            raise fail(f"{key} must be text, got {item[key]!r}", f"write {key}: \"...\"", key)
     note = item.get("note", "")
-    if not isinstance(note, str):
-        raise fail(f"note must be text, got {note!r}", "write note: \"...\"", "note")
+    source_en = item.get("source_en", "").strip()
     if figure is not None:
         source = str(item.get("source", f"{default_source} {figure.section}".strip()))
+        # In English the plan is named by its own English title, with the section.
+        title = (plan.document.get("en", "") if plan is not None else "") or default_source_en
+        if not source_en and "source" not in item and title:
+            source_en = f"{title[:1].upper()}{title[1:]}, {figure.section}"
     else:
         source = str(item.get("source", default_source))
+        if not source_en and "source" not in item:
+            source_en = default_source_en
     return Target(id=item["id"], label=label, unit=str(item.get("unit", "")),
                   compare=item["compare"], target=float(number), value=parsed,
-                  city=city, source=source, line=line_of(items, index), plan=figure, note=note)
+                  city=city, source=source, line=line_of(items, index), plan=figure, note=note,
+                  source_en=source_en, note_en=item.get("note_en", "").strip())
 
 
 def target_values(targets: Sequence[Target] | Targets,

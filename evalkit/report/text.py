@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,15 @@ def fmt_pct(value: Any, digits: int = 1) -> str:
     return f"{text}%"
 
 
+BEIJING = timezone(timedelta(hours=8))
+"""Beijing time (UTC+8, no daylight saving): the time every document states."""
+
+
+def beijing(moment: datetime) -> datetime:
+    """``moment`` in Beijing time, whatever zone it was given in (a naive time is local)."""
+    return moment.astimezone(BEIJING)
+
+
 def fmt_date(moment: datetime, lang: str) -> str:
     if lang == "zh":
         return f"{moment.year}年{moment.month}月{moment.day}日"
@@ -137,8 +146,13 @@ def zh_numeral(n: int) -> str:
     return head + (_ZH_NUMERALS[units - 1] if units else "")
 
 
+def sub_number(lang: str, k: int) -> str:
+    """The second level of headings: （一）（二）… in Chinese, (a) (b) … in English."""
+    return f"（{zh_numeral(k)}）" if lang == "zh" else f"({chr(96 + k)}) "
+
+
 class Numbering:
-    """Section, table and figure numbers in order of appearance (一、 表 1 图 1)."""
+    """Section, table and figure numbers in order of appearance (一、（一） 表 1 图 1)."""
 
     def __init__(self, t: Text) -> None:
         self.t = t
@@ -146,6 +160,13 @@ class Numbering:
         self.figures = 0
         self.numbers: dict[str, str] = {}
         """A numbered section's number by key (八 / 8), for cross-references."""
+        self._subs: dict[str, int] = {}
+
+    def sub(self, section: str) -> str:
+        """The next second-level number within ``section`` (a key of :meth:`sections`):
+        （一）（二）… restarting in each section, (a) (b) … in English."""
+        self._subs[section] = self._subs.get(section, 0) + 1
+        return sub_number("zh" if self.t["period"] == "。" else "en", self._subs[section])
 
     def sections(self, numbered: Sequence[str], plain: Sequence[str] = ()) -> dict[str, str]:
         """Section titles: ``numbered`` keys get 一、二、… (1. 2. …), ``plain`` keys none."""
@@ -177,6 +198,14 @@ def chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+def has_cjk(text: Any) -> bool:
+    """Whether ``text`` holds Chinese characters or full-width punctuation."""
+    return bool(_HAS_CJK.search(str(text)))
+
+
 _PAREN = re.compile(r"[ \t]*\(([^()]*)\)")
 _AFTER_CJK = re.compile(rf"(?<=[{_CJK}])\s*([:;,])\s*")
 
@@ -198,6 +227,38 @@ def zh_punctuation(text: str) -> str:
 
     text = _PAREN.sub(paren, str(text))
     return _AFTER_CJK.sub(lambda m: {":": "：", ";": "；", ",": "，"}[m.group(1)], text)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)\s*([a-zA-Z0-9]+)")
+_CELLS = ("td", "th")
+
+
+def keep_names_whole(html: str, names: Iterable[str]) -> str:
+    """``html`` with each Chinese name in brackets after an English one — "Qingshan (青山镇)"
+    — kept on one line in table cells, where narrow columns would otherwise break it
+    ("Qingshan (青山 / 镇)"): ``<span class="nowrap zh-name" lang="zh-CN">(青山镇)</span>``.
+
+    Only the text of ``td`` and ``th`` elements changes, never a tag or an attribute, so a
+    name that reached a cell through any sentence is kept whole.
+    """
+    wanted = sorted({f"({escape(n)})" for n in names if n}, key=len, reverse=True)
+    if not wanted:
+        return html
+    pattern = re.compile("|".join(re.escape(w) for w in wanted))
+    out, depth = [], 0
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            tag = _TAG_NAME.match(part)
+            if tag and tag.group(2).lower() in _CELLS:
+                depth = max(0, depth + (-1 if tag.group(1) else 1))
+            out.append(part)
+        elif depth and part:
+            out.append(pattern.sub(
+                lambda m: f'<span class="nowrap zh-name" lang="zh-CN">{m.group(0)}</span>', part))
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def breakable(key: str) -> Markup:

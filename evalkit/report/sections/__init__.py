@@ -34,7 +34,14 @@ from evalkit.report.sections import (
     weights,
 )
 from evalkit.report.sections.view import Builder, View
-from evalkit.report.text import Numbering, environment, fmt_date, label_text
+from evalkit.report.text import (
+    Numbering,
+    beijing,
+    environment,
+    fmt_date,
+    keep_names_whole,
+    label_text,
+)
 
 
 @dataclass(frozen=True)
@@ -123,10 +130,12 @@ def _builders(sections: tuple[Section, ...]) -> dict[str, Builder]:
 
 def _context(view: View, sections: tuple[Section, ...], title: str) -> dict[str, Any]:
     numbering = Numbering(view.t)
+    titles = numbering.sections([s.key for s in sections if s.numbered],
+                                [s.key for s in sections if not s.numbered])
+    view.section_numbers = numbering.numbers  # for the builders' cross-references
     return {
         "t": view.t, "lang": view.lang, "n": numbering,
-        "sec": numbering.sections([s.key for s in sections if s.numbered],
-                                  [s.key for s in sections if not s.numbered]),
+        "sec": titles,
         "secno": numbering.numbers,  # filled by sections() above: 八 for 设置标准审查
         "meta": view.meta(title),
         **view.models(),
@@ -139,7 +148,17 @@ def summary(report: Report, lang: str,
     view = View(report, lang, _builders(SUMMARY_SECTIONS), executor=executor)
     city = label_text(view.criteria.city.get("name"), lang, "")
     context = _context(view, SUMMARY_SECTIONS, view.t("summary_title", city=city))
-    return environment().get_template("summary.html.j2").render(**context), view.charts
+    return _page(view, "summary.html.j2", context), view.charts
+
+
+def _page(view: View, template: str, context: dict[str, Any]) -> str:
+    """The document's HTML; in English each town's Chinese name after its English one is
+    kept whole on its line ("Qingshan (青山镇)" never wraps inside the brackets)."""
+    html = environment().get_template(template).render(**context)
+    if view.lang == "zh":
+        return html
+    return keep_names_whole(html, [zh for zh, en in zip(view.matrix.names, view.matrix.names_en,
+                                                       strict=True) if en])
 
 
 def _dossier_document(report: Report, lang: str, executor: Executor | None,
@@ -149,18 +168,15 @@ def _dossier_document(report: Report, lang: str, executor: Executor | None,
     city = label_text(view.criteria.city.get("name"), lang, "")
     context = _context(view, sections, view.t(title, city=city))
     context["meta"].update(dossier_meta(view, context["checklist"]["missing"]))
-    return environment().get_template(template).render(**context), view.charts
+    return _page(view, template, context), view.charts
 
 
 def dossier_meta(view: View, missing: int) -> dict[str, Any]:
     """The cover's draft mark (征求意见稿 while anything is 待补充) and the date in Beijing time."""
-    from zoneinfo import ZoneInfo
-
-    beijing = view.report.now.astimezone(ZoneInfo("Asia/Shanghai"))
     issuer = view.report.issuer or str(view.criteria.city.get("issuer") or "")
     return {"draft": view.t["dz_draft"] if missing else "", "issuer": issuer,
             "draft_note": view.t("dz_draft_note", n=missing) if missing else "",
-            "date": fmt_date(beijing, view.lang),
+            "date": fmt_date(beijing(view.report.now), view.lang),
             "date_note": view.t["dz_beijing_time"]}
 
 
@@ -183,7 +199,7 @@ def town_report(report: Report, town_id: str, lang: str,
     """One town's report's HTML and the charts it refers to."""
     view = View(report, lang, _builders(TOWN_SECTIONS), town=town_id, executor=executor)
     context = _context(view, TOWN_SECTIONS, view.t("town_title", town=view.name(town_id)))
-    return environment().get_template("town.html.j2").render(**context), view.charts
+    return _page(view, "town.html.j2", context), view.charts
 
 
 __all__ = [

@@ -24,7 +24,7 @@ def _method(v: View, name: str) -> str:
 
 def _variant(v: View, variant: str, label: str, expert: str | None) -> str:
     if expert:
-        return v.t(f"variant_{variant}", expert=expert)
+        return v.t(f"variant_{variant}", expert=v.expert(expert))
     return v.t.get(f"variant_{variant}", label)
 
 
@@ -40,13 +40,14 @@ def _localised(v: View, text: str, towns: dict[str, str]) -> str:
     """The library's sentence with each town written as this document writes it."""
     if v.lang == "zh":  # the scenario key in words, the key itself in brackets
         return _TIE_BREAK_KEY.sub(v.t["tie_break_words"], text)
-    if not towns:
-        return text
     # One pass: a name just written ("Yunxi (云溪镇)") holds the Chinese name, which a
-    # second replacement would wrap again ("Yunxi (Yunxi (云溪镇))").
-    written = {}
+    # second replacement would wrap again ("Yunxi (Yunxi (云溪镇))").  Experts are named
+    # as the English document names them ("Wang Jianguo's own weights").
+    written = {name: shown for name, shown in v.expert_names().items() if name != shown}
     for town, zh in towns.items():
         written[f"{zh} {town}"] = written[zh] = v.name(town)
+    if not written:
+        return text
     pattern = re.compile("|".join(re.escape(k) for k in sorted(written, key=len, reverse=True)))
     return pattern.sub(lambda match: written[match.group(0)], text)
 

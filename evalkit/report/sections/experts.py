@@ -26,12 +26,15 @@ def build(v: View) -> dict[str, Any] | None:
     people = []
     for e in panel.experts:
         x = e.expert
+        name, role, unit = x.shown(lang)
         people.append({
-            "name": x.name, "role": x.role or "—", "unit": x.unit or "—",
+            "name": v.as_written(name), "role": v.as_written(role) if role else "—",
+            "unit": v.as_written(unit) if unit else "—",
             "date": x.date or "—",
             "method": t.get(f"elicitation_{x.method}", x.method or "—") if x.method else "—",
             "share": fmt_num(e.share * 100, 0) + "%",
-            "reasons": [f"{v.matrix_label(m)}{t['colon']}{r}" for m, r in e.reasons.items()],
+            "reasons": [{"matrix": v.matrix_label(m), "text": v.as_written(r, r != e.reasons[m])}
+                        for m, r in e.reasons_in(lang).items()],
         })
     group = v.evaluation.weights.details.get("ahp")
     families = list(dict.fromkeys(v.matrix.families))
@@ -56,24 +59,24 @@ def build(v: View) -> dict[str, Any] | None:
     if view.selections is not None:
         for e in panel.experts:
             s = view.selections[e.name]
-            selections.append({"name": e.name,
+            selections.append({"name": v.expert(e.name),
                                "towns": v.names(s.selected, short=True) if s.selected else
                                t("expert_no_selection", status=s.status),
                                "same": s.selected is not None
                                and set(s.selected) == selected})
     kendall = panel.kendall
     above = [r for r in panel.consensus if r.acceptable is False]
-    consensus = [{"expert": r.expert, "matrix": v.matrix_label(r.matrix),
+    consensus = [{"expert": v.expert(r.expert), "matrix": v.matrix_label(r.matrix),
                   "gcci": fmt_num(r.gcci, 3), "threshold": fmt_num(r.threshold, 2),
                   "ok": r.acceptable}
                  for r in panel.consensus if r.gcci is not None]
-    dissent = [t("dissent_line", expert=d.expert,
+    dissent = [t("dissent_line", expert=v.expert(d.expert),
                  towns_in=v.names(d.towns_in, short=True),
                  towns_out=v.names(d.towns_out, short=True), loss=fmt_num(d.loss, 4))
                for d in view.dissent]
     return {
         "people": people,
-        "headers": [e.name for e in panel.experts],
+        "headers": [v.expert(e.name) for e in panel.experts],
         "families": family_rows,
         "ranks": rank_rows,
         "selections": selections,

@@ -9,6 +9,7 @@ as such; a target the table has no column for is listed as not assessed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,12 +21,26 @@ from evalkit.report.sections.view import View
 from evalkit.report.text import breakable, fmt_num, fmt_year, is_year, label_text
 
 
-def _value(value: float, unit: str) -> str:
+def _value(v: View, value: float, unit: str) -> str:
+    """A plan figure with its unit in the document's language: 120 亿元, 3个; 120 (100
+    million yuan), 3 in English."""
     if is_year(value, unit):  # 完成改区的年份 2027年, not 2,027 年
-        return f"{fmt_year(value)}{unit.strip()}" if unit.strip() == "年" else fmt_year(value)
+        return v.quantity(fmt_year(value), unit) if unit.strip() == "年" else fmt_year(value)
     digits = 0 if float(value).is_integer() else (2 if abs(value) < 1 else 1)
-    text = fmt_num(value, digits)
-    return f"{text} {unit}".strip() if unit not in ("%", "") else f"{text}{unit}"
+    return v.quantity(fmt_num(value, digits), unit)
+
+
+_NUMBER_THEN_UNIT = re.compile(r"^(.*?\d)\s+(\D.*)$")
+
+
+def _figure_cell(text: str) -> Markup:
+    """A figure for a narrow column: it may break between the number and its unit, never
+    inside either ("≥ 500" / "(100 million yuan)")."""
+    found = _NUMBER_THEN_UNIT.match(text)
+    if found is None:
+        return Markup('<span class="nowrap">{}</span>').format(text)
+    return Markup('<span class="nowrap">{}</span> <span class="nowrap">{}</span>').format(
+        found.group(1), found.group(2))
 
 
 def _year_of(key: Any) -> int | None:
@@ -175,19 +190,21 @@ def build(v: View) -> dict[str, Any] | None:
         else:
             state = "unused"
         rows.append({"label": label_text(figure.label, lang, figure.id), "section": figure.section,
-                     "value": f"{relation_text(figure.compare)}{_value(figure.value, figure.unit)}",
+                     "value": _figure_cell(f"{relation_text(figure.compare)}"
+                                       f"{_value(v, figure.value, figure.unit)}"),
                      "uses": used, "state": state, "state_text": t[f"plan_state_{state}"]})
     scenario = v.report.selection.scenario if v.report.selection is not None else None
     assumptions = [{"key": breakable(link.key), "value": setting_text(v, link.key, link.value),
                     "why": label_text(link.why, lang, "")}
                    for link in (scenario.plan_links if scenario is not None else ())
                    if not link.follows and link.figure is None]
-    others = [{"label": label_text(x.label, lang, x.id), "value": fmt_num(x.target, 2),
-               "source": x.source, "note": x.note}
+    others = [{"label": label_text(x.label, lang, x.id),
+               "value": _figure_cell(v.quantity(fmt_num(x.target, 2), x.unit)),
+               "source": v.as_written(*x.source_in(lang)), "note": v.as_written(*x.note_in(lang))}
               for x in (v.report.targets or ()) if x.plan is None]
     contradictions = [{
         "label": label_text(c.label, lang, c.id),
-        "statements": [{"value": _value(s.value, s.unit), "section": s.section,
+        "statements": [{"value": _value(v, s.value, s.unit), "section": s.section,
                         "text": label_text(s.text, lang, ""), "chosen": s.id == c.used}
                        for s in c.statements],
         "why": label_text(c.why, lang, ""),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.report.sections.view import View
+from evalkit.report.text import beijing
 from evalkit.version import __version__
 
 
@@ -31,7 +32,8 @@ def build(v: View) -> dict[str, Any]:
         "inputs": [{"role": t.get(f"role_{f.role}", f.role), "name": Path(f.path).name,
                     "sha256": f.sha256} for f in r.inputs],
         "parameters": params,
-        "time": r.now.isoformat(timespec="seconds"),
+        # The run record states Beijing time, whatever zone the machine runs in.
+        "time": beijing(r.now).isoformat(timespec="seconds") + t["dz_beijing_time"],
         "font": v.fonts.sans,
         "hash": r.input_hash(),
         "warnings": list(e.warnings),

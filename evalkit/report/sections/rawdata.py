@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from markupsafe import Markup, escape
 
 from evalkit.errors import InputError
 from evalkit.report.sections.derivation import Words
@@ -64,16 +65,19 @@ def build(v: View) -> dict[str, Any]:
     for column in prov.columns:
         base = sources.columns.get(column) if sources is not None else None
         overrides = sources.overrides(column) if sources is not None else {}
+        # The sources file has no English columns: an English document shows its
+        # words as written, marked (and noted under the table).
         notes.append({
             "column": named[column],
-            "source": base.source if base else "",
-            "table": base.table if base else "",
+            "source": v.as_written(base.source) if base else "",
+            "table": v.as_written(base.table) if base else "",
             "year": base.year if base else "",
-            "definition": base.definition if base else "",
+            "definition": v.as_written(base.definition) if base else "",
             "status": t[f"status_{base.status if base else 'none'}"],
-            "overrides": [t("source_override", town=v.name(town, short=True),
-                            status=t[f"status_{c.status}"],
-                            where=" ".join(x for x in (c.source, c.table) if x))
+            "overrides": [Markup(escape(t("source_override", town=v.name(town, short=True),
+                                          status=t[f"status_{c.status}"], where="\0")))
+                          .replace("\0", escape(v.as_written(
+                              " ".join(x for x in (c.source, c.table) if x))))
                           for town, c in overrides.items()],
         })
     coverage = prov.coverage()
@@ -81,4 +85,7 @@ def build(v: View) -> dict[str, Any]:
             "coverage": t("source_coverage", cells=coverage.cells, official=coverage.official,
                           estimate=coverage.estimate, assumed=coverage.assumed,
                           none=coverage.none),
-            "has_sources": sources is not None}
+            "has_sources": sources is not None,
+            "untranslated": t("sources_as_written", file=prov.file or "") if v.lang == "en"
+            and any(isinstance(x, Markup) for n in notes
+                    for x in (n["source"], n["table"], n["definition"])) else ""}

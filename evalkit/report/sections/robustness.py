@@ -196,7 +196,8 @@ def plain(v: View, rb: Robustness) -> list[str]:
             del out[0]  # its own sentence says it ranks first in every draw, and more
         out += explained.values()
         if screened:
-            out.append(t("plain_screened", towns=v.names(sorted(screened, key=v.matrix.ids.index))))
+            out.append(t("plain_screened", towns=v.names(sorted(screened, key=v.matrix.ids.index)),
+                         section=v.section_title("screen")))
         if selection.portfolios:
             top = max(selection.portfolios, key=lambda p: p.share)
             out.append(_portfolio_differs(v, rb, top)
@@ -224,7 +225,7 @@ def _portfolio_differs(v: View, rb: Robustness, top: Any) -> str:
         pairs = {(p.chosen, p.unchosen) for p in margin.pairs if p.near_tie}
         tie = any((a, b) in pairs for a in chosen_only for b in top_only)
         ref = v.t("plain_portfolio_ref_tie" if tie else "plain_portfolio_ref",
-                  section=v.t["sec_decisive"])
+                  section=v.section_title("decisive"))
     return v.t("plain_portfolio_differs", top=v.names(top.selected),
                top_share=fmt_pct(top.share, 1), chosen=v.names(chosen),
                chosen_share=fmt_pct(share, 1), chosen_only=v.names(chosen_only),

@@ -49,7 +49,7 @@ def build(v: View) -> dict[str, Any] | None:
                 rows.append({
                     "label": v.prose(label_text(rule.label, v.lang, rule.id)),
                     "rule": f"{relation(rule.compare)} {fmt_num(rule.threshold, 2)}",
-                    "source": v.prose(rule.source), "applied": check.applied,
+                    "source": v.as_written(v.prose(rule.source_in(v.lang))), "applied": check.applied,
                     # A band the row above states too reads "同上" (as above).
                     "band": (v.t["screen_band_same"] if rule.applies_when is not None
                              and rule.applies_when == last_band

@@ -21,9 +21,9 @@ def build(v: View) -> dict[str, Any]:
         families.append({"label": family.label(v.lang), "rows": rows})
     targets = v.report.targets or ()
     standards = [{"label": label_text(target.label, v.lang),
-                  "rule": f"{relation(target.compare)} {fmt_num(target.target, 1)} "
-                          f"{v.unit(target.unit, '')}",
-                  "source": target.source} for target in targets]
+                  "rule": f"{relation(target.compare)} "
+                          f"{v.quantity(fmt_num(target.target, 1), target.unit)}",
+                  "source": v.as_written(*target.source_in(v.lang))} for target in targets]
     return {"families": families, "targets": standards,
             "n_indicators": len(v.criteria.indicators), "n_families": len(v.criteria.families),
             "has_targets": bool(standards)}

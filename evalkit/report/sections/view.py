@@ -22,14 +22,19 @@ from evalkit.report.document import Report
 from evalkit.report.fetcher import Chart
 from evalkit.report.text import (
     Text,
+    beijing,
     css_string,
     fmt_date,
     fmt_num,
+    has_cjk,
     label_text,
     strings,
     zh_punctuation,
 )
 from evalkit.version import __version__
+
+ZH_COUNT_WORDS = frozenset({"个", "名", "家", "张", "人", "年", "人/镇"})
+"""Chinese measure words written straight after the number (3个, 200名), not spaced."""
 
 Builder = Callable[["View"], Any]
 """A section builder: the view in, the section's view model out."""
@@ -57,6 +62,8 @@ class View:
         self.charts: list[Chart] = []
         self._builders = builders
         self._built: dict[str, Any] = {}
+        self.section_numbers: dict[str, str] = {}
+        """Each numbered section's number by key (八 / 8), for cross-references."""
 
     def __getitem__(self, name: str) -> Any:
         """The view model ``name``, built on first use."""
@@ -90,6 +97,20 @@ class View:
     def names(self, ids: Iterable[str], *, short: bool = False) -> str:
         joiner = "、" if self.lang == "zh" else ", "
         return joiner.join(self.name(i, short=short) for i in ids)
+
+    def expert(self, name: str) -> str:
+        """An expert as this document names them: ``name_en`` in English where the judgment
+        file gives it (:meth:`~evalkit.methods.ahp.metadata.Expert.shown`), else as written."""
+        return self.expert_names().get(name, name)
+
+    def expert_names(self) -> dict[str, str]:
+        """Every expert's name as written → as this document names them."""
+        if "_experts" not in self._built:
+            people = list(self.report.ahp.experts) if self.report.ahp is not None else []
+            if self.report.experts is not None:
+                people += [e.expert for e in self.report.experts.panel.experts]
+            self._built["_experts"] = {x.name: x.shown(self.lang)[0] for x in people}
+        return self._built["_experts"]  # type: ignore[no-any-return]
 
     def family_label(self, family_id: str) -> str:
         try:
@@ -171,19 +192,42 @@ class View:
             return self.t("money", value=fmt_num(value / 10, digits + 1))  # 1 亿 = 0.1 billion
         return self.t("money", value=fmt_num(value, digits))
 
-    def unit(self, unit: str, empty: str = "—") -> str:
-        """An indicator's unit as written in the criteria file, translated when known."""
-        if not unit:
+    def unit(self, unit: Any, empty: str = "—") -> str:
+        """A unit as a data file writes it (亿元, 人/千人, persons), in this document's language.
+
+        The one translation table is the ``u_<unit>`` entries of ``templates/strings.yaml``;
+        a unit not in it is shown as written.
+        """
+        text = str(unit or "").strip()
+        if not text:
             return empty
-        return self.t.get(f"u_{unit}", unit)
+        return self.t.get(f"u_{text}", self.t.get(f"unit_{text}", text))
 
     def unit_after_number(self, unit: str) -> str:
         """A unit to follow a number in prose: "7.27 (10,000 yuan/person)", not "7.27 10,000 …"."""
         text = self.unit(unit, "")
         return f"({text})" if text[:1].isdigit() else text
 
+    def quantity(self, number: str, unit: Any) -> str:
+        """A number with its unit, as every section writes one: "120 亿元", "3个", "90%";
+        in English "120 (100 million yuan)", "3", "200 people", "30 min", "90%".
+
+        A count's unit (个, 名, 家) is a word in Chinese; in English it is the noun the
+        table gives, or nothing where the label already says what is counted.
+        """
+        unit = str(unit or "").strip()
+        if not unit:
+            return number
+        if unit in ("%", "‰"):
+            return f"{number}{unit}"
+        if self.lang == "zh":
+            return f"{number}{unit}" if unit in ZH_COUNT_WORDS else f"{number} {unit}"
+        text = self.unit_after_number(unit)
+        return f"{number} {text}".strip()
+
     def unit_label(self, unit: Any) -> str:
-        return self.t.get(f"unit_{unit}", str(unit or ""))
+        """A limit's unit (亿元, persons, towns) in words: :meth:`unit` with no dash."""
+        return self.unit(unit, "")
 
     def solver_status(self, status: Any) -> str:
         return self.t.get(f"solver_status_{status}", str(status))
@@ -192,9 +236,24 @@ class View:
         """An exclusion's reason in the report's language when it has one."""
         return self.prose(chinese) if self.lang == "zh" and chinese else english
 
+    def as_written(self, text: str, translated: bool = False) -> str:
+        """A text from an input file as this document shows it: in an English document a
+        text with no English version is the Chinese original, marked as such
+        (``lang="zh-CN"``, noted under its table), never passed off as English."""
+        if self.lang == "zh" or translated or not has_cjk(text):
+            return text
+        return Markup('<span lang="zh-CN" class="zh-original">{}</span>').format(text)
+
     def prose(self, text: str) -> str:
         """Text from a data file as this document writes it: full-width （）：； in Chinese."""
         return zh_punctuation(text) if self.lang == "zh" else text
+
+    def section_title(self, key: str) -> str:
+        """A section as a cross-reference names it: with its number where this document
+        numbers it (十、边界候选镇比较 / 10. How close the call is), else its title."""
+        number = self.section_numbers.get(key)
+        title = self.t[f"sec_{key}"]
+        return self.t("section_number", n=number, title=title) if number else title
 
     def selected_ids(self) -> list[str]:
         """The towns the selection chose (none without a selection)."""
@@ -226,8 +285,9 @@ class View:
             "title": title,
             "city": city,
             "criteria_label": self.criteria.label(self.lang),
-            "date": fmt_date(self.report.now, self.lang),
-            "timestamp": self.report.now.isoformat(timespec="seconds"),
+            "date": fmt_date(beijing(self.report.now), self.lang),
+            "date_note": self.t["dz_beijing_time"],
+            "timestamp": beijing(self.report.now).isoformat(timespec="seconds"),
             "document_number": self.report.document_number,
             "version": __version__,
             "lang": "zh-CN" if self.lang == "zh" else "en",

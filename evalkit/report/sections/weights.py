@@ -70,7 +70,7 @@ def ahp(v: View) -> dict[str, Any] | None:
     tables: list[str] = []
     for c in judged.consistency:
         r = c.result
-        expert = t["ahp_aggregate"] if c.expert == AGGREGATE else c.expert
+        expert = t["ahp_aggregate"] if c.expert == AGGREGATE else v.expert(c.expert)
         name = v.matrix_label(c.matrix)
         rows.append({
             "expert": expert, "matrix": name, "n": r.n,
@@ -99,7 +99,7 @@ def ahp(v: View) -> dict[str, Any] | None:
                                               for n, x in sorted(RI_TABLES[name].items())
                                               if n >= 3)}
           for name in sorted(tables) if name in RI_TABLES]
-    revisions = [{"expert": t["ahp_aggregate"] if r.expert == AGGREGATE else r.expert,
+    revisions = [{"expert": t["ahp_aggregate"] if r.expert == AGGREGATE else v.expert(r.expert),
                   "matrix": v.matrix_label(r.matrix),
                   "pair": " : ".join(v.item_label(p) for p in r.pair),
                   "current": saaty_text(r.current), "suggested": saaty_text(r.suggested)}
