@@ -19,8 +19,9 @@ run: setup sysdeps-run
 	$(BIN)/evalkit select
 	$(BIN)/evalkit report --lang zh --lang en --no-towns --format both --document all
 
+# One test worker per core; a file's tests share a worker (and its module fixtures).
 test: setup sysdeps-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

@@ -43,7 +43,7 @@ DOCUMENT = """{% extends "layout.html.j2" %}
   <thead><tr><th>{{ t.col_indicator }}</th><th class="num">value</th></tr></thead>
   <tbody><tr><td>only</td><td class="num">1</td></tr></tbody>
 </table><div class="table-end"></div>
-<h2 class="section">B</h2>
+<h2 class="section first">B</h2>
 <p>a page no table continues on</p>
 {% endblock %}
 """

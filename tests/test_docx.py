@@ -376,7 +376,7 @@ def test_cover_watermark_and_page_numbers():
             '<div class="watermark">示例数据，不作审批依据</div>'
             '<section class="cover"><div class="docno">文号：＿＿</div><h1>某市评估报告</h1>'
             '<div class="subtitle">评估报告</div></section>'
-            '<h2 class="section">一、结论</h2><p class="indent">正文。</p></body></html>')
+            '<h2 class="section first">一、结论</h2><p class="indent">正文。</p></body></html>')
     document = open_docx(html_to_docx(html))
     section = document.sections[0]
     assert section.different_first_page_header_footer
@@ -712,27 +712,25 @@ def argument(evaluation):
 
 
 def html_page_breaks(html: str) -> int:
-    """New pages by templates/base.css: after .cover; before h2.section, but inside .dossier
-    only before h2.section.first; a break with nothing written since the last one is none."""
+    """New pages by templates/base.css: after .cover and before h2.section.first (sections
+    run on); a break with nothing written since the last one is none."""
     count, since = 0, True  # since: text written since the last break (the first page counts)
 
-    def walk(element, dossier: bool) -> None:
+    def walk(element) -> None:
         nonlocal count, since
         names = classes(element)
-        dossier = dossier or "dossier" in names
-        if element.tag == XHTML + "h2" and "section" in names and \
-                ("first" in names or not dossier) and since:
+        if element.tag == XHTML + "h2" and "section" in names and "first" in names and since:
             count, since = count + 1, False
         if element.tag not in (XHTML + "head", XHTML + "style") and (element.text or "").strip():
             since = True
         for item in element:
-            walk(item, dossier)
+            walk(item)
             if (item.tail or "").strip():
                 since = True
         if "cover" in names and since:
             count, since = count + 1, False
 
-    walk(html_tree(html), False)
+    walk(html_tree(html))
     return count
 
 
@@ -742,7 +740,9 @@ def test_pages_break_where_the_pdf_breaks(argument, summary):
         found = xml.count('<w:br w:type="page"/>') + len(
             re.findall(r'<w:pageBreakBefore(?: w:val="(?:1|true|on)")?/>', xml))
         assert found == html_page_breaks(html)
-    assert html_page_breaks(argument[0]) == 2  # after the cover; before 七、定量评价
+    assert html_page_breaks(argument[0]) == 1  # after the cover; the chapters run on
+    assert html_page_breaks(summary[0]) == 3  # the cover; the summary after the contents;
+    # the appendices
 
 
 def test_third_level_headings_and_the_seal_block(argument):

@@ -128,7 +128,7 @@ def build(v: View) -> dict[str, Any] | None:
     for town in towns:
         amounts = [sum(f.amount for f in financing if f.town == town and f.source == src)
                    for src in sources]
-        years = sorted({int(f.year) for f in financing if f.town == town})
+        years = sorted({int(f.year) for f in financing if f.town == town and f.year is not None})
         grid.append({"name": v.name(town), "years": _years(v, years),
                      "amounts": [fmt_num(a, 1) if a else "—" for a in amounts],
                      "total": fmt_num(sum(amounts), 1)})

@@ -86,7 +86,6 @@ BLOCK_CLASSES: Mapping[str, Mapping[str, Any]] = {
     "item": {"left_indent": 8.5}, "sub": {"left_indent": 17.0},  # 2em, 4em
     "seal-block": {"align": WD_ALIGN_PARAGRAPH.CENTER, "left_indent": 0.55 * TEXT_WIDTH_MM,
                    "lead": 18.0, "keep": True},
-    "dossier": {"runs_on": True},
 }
 CLASS_HEADINGS: Mapping[frozenset[str], str] = {frozenset({"item", "strong"}): "Heading 3"}
 """Paragraphs that are headings by their classes: a bold numbered item (1. 中风险) heads the
@@ -94,14 +93,9 @@ items under it, the third level after 一、 and （一）."""
 
 
 def breaks_before(node: Node, ctx: Ctx) -> bool:
-    """Whether a heading starts a new page, as ``templates/base.css`` says.
-
-    ``h2.section`` does; inside ``.dossier`` (the 论证报告 and the risk report) sections run
-    on and only ``h2.section.first`` does.
-    """
-    if node.tag != "h2" or not node.has("section"):
-        return False
-    return node.has("first") or not ctx.runs_on
+    """Whether a heading starts a new page, as ``templates/base.css`` says: sections run
+    on, and only ``h2.section.first`` (the first after the contents, the appendices) does."""
+    return node.tag == "h2" and node.has("section") and node.has("first")
 BOXES: Mapping[str, tuple[str, float, float | None]] = {
     "summary-box": ("333333", 0.75, None), "evidence-notice": (RED, 1.25, None),
     "opinion": ("999999", 0.5, 28.0),
@@ -126,7 +120,6 @@ class Ctx:
     keep: bool = False  # kept on one page with what follows (``.approval-block``)
     left_indent: float | None = None  # mm
     lead: float | None = None  # mm before the container's first paragraph only
-    runs_on: bool = False  # sections follow on the same page (``.dossier``)
 
 
 @dataclass
