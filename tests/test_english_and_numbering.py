@@ -104,9 +104,28 @@ def _cells(html: str) -> list[str]:
 def test_english_summary_has_no_chinese_but_town_names_and_marked_originals(sample, summary_en):
     left = CJK.findall(_unmarked(summary_en, _names(sample)))
     assert not left, "".join(left)
-    # The drafting team's Chinese (the sources file has no English columns) is marked and noted.
-    assert 'lang="zh-CN" class="zh-original"' in summary_en
-    assert "it has no English version" in summary_en
+    # The sample's sources file gives its texts in English too (source_en, …): no note.
+    assert "it has no English version" not in summary_en
+    assert "The Sample City work plan for converting towns into districts" in summary_en
+
+
+def test_a_sources_file_without_english_is_shown_as_written_and_marked(tmp_path):
+    """Without source_en, table_en and definition_en the English report shows the Chinese
+    texts of the sources file, marked as the original, with a note saying why."""
+    import csv
+    import shutil
+
+    shutil.copy(DEFAULT_CANDIDATES, tmp_path / "towns.csv")
+    with open(DEFAULT_CANDIDATES.with_name("towns.sources.csv"), encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    keep = [k for k, name in enumerate(rows[0]) if not name.endswith("_en")]
+    with open(tmp_path / "towns.sources.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([[row[k] for k in keep] for row in rows])
+    evaluation = evaluate(load_criteria(DEFAULT_CRITERIA), load_candidates(tmp_path / "towns.csv"))
+    html = rep.document_html(rep.build_report(evaluation, now=datetime(2025, 3, 1, 2, 0, tzinfo=UTC)),
+                             "summary", "en")
+    assert 'lang="zh-CN" class="zh-original"' in html
+    assert "it has no English version" in html
 
 
 @pytest.mark.parametrize("kind", ["argument", "risk"])

@@ -307,7 +307,8 @@ def test_duplicate_cell_override(files: Path) -> None:
 @pytest.mark.parametrize(("header", "line"), [
     (["column", "town", "staus"],
      "Error: s.csv:1:staus: unknown header 'staus' — use column, town, source, table, year, "
-     "definition, status (or 列, 镇, 来源, 表或页, 年份, 口径, 状态)"),
+     "definition, status, source_en, table_en, definition_en (or 列, 镇, 来源, 表或页, 年份, 口径, "
+     "状态)"),
     (["column", "town"],
      "Error: s.csv:1:status: missing column 'status' — add a status column; the file has: "
      "column, town"),

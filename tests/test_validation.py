@@ -308,7 +308,8 @@ def test_unknown_indicator_key(tmp_path) -> None:
 def test_unknown_family_key(tmp_path) -> None:
     criteria, line = mini(tmp_path, "    label: {zh: 财政自给", "    lable: {zh: 财政自给")
     assert_error(run_cli("validate", "--criteria", criteria),
-                 f"Error: mini.yaml:{line}:families[1].lable: unknown key 'lable' — use id, label, note, parent")
+                 f"Error: mini.yaml:{line}:families[1].lable: unknown key 'lable' — "
+                 "use id, label, note, parent")
 
 
 def test_comma_inside_a_flow_label(tmp_path) -> None:

@@ -24,6 +24,9 @@ definition  口径  what exactly is counted (the statistical definition)
 status      状态  official, estimate or assumed (官方, 估算, 假设) (required)
 ==========  ====  ==================================================================
 
+``source_en``, ``table_en`` and ``definition_en`` (optional) give the same in English,
+for the English reports; without them an English report shows the Chinese, marked.
+
 The statuses, strongest first (:data:`STATUSES`): ``official`` (a published
 statistic or a figure an official document states for that very town),
 ``estimate`` (a figure estimated by an office or a model), ``assumed``
@@ -66,8 +69,10 @@ SOURCES_SHEETS = ("sources", "来源")
 COMPANION_SUFFIX = ".sources.csv"
 """A candidate table ``towns.csv`` (or ``towns.xlsx``) has its sources in ``towns.sources.csv``."""
 
-FIELDS = ("column", "town", "source", "table", "year", "definition", "status")
-"""The columns of a sources file, in the order they are documented."""
+FIELDS = ("column", "town", "source", "table", "year", "definition", "status",
+          "source_en", "table_en", "definition_en")
+"""The columns of a sources file, in the order they are documented (the last three optional:
+the texts in English)."""
 REQUIRED = ("column", "status")
 HEADERS = {
     **{name: name for name in FIELDS},
@@ -114,10 +119,23 @@ class Citation:
     definition: str
     status: str
     row: int = 0  # the row of the sources file (0: built in code)
+    english: tuple[str, str, str] = ("", "", "")
+    """``source_en``, ``table_en``, ``definition_en`` (``""`` where not given)."""
+
+    def shown(self, lang: str) -> tuple[str, str, str]:
+        """Source, table and definition in ``lang``: the English ones where given, else
+        as written."""
+        written = (self.source, self.table, self.definition)
+        if lang != "en":
+            return written
+        return tuple(e or w for e, w in zip(self.english, written, strict=True))  # type: ignore[return-value]
 
     def to_dict(self) -> dict[str, str]:
-        return {"source": self.source, "table": self.table, "year": self.year,
-                "definition": self.definition, "status": self.status}
+        out = {"source": self.source, "table": self.table, "year": self.year,
+               "definition": self.definition, "status": self.status}
+        out.update({key: value for key, value in zip(("source_en", "table_en", "definition_en"),
+                                                     self.english, strict=True) if value})
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -363,7 +381,8 @@ def _parse(path: Path, read: Rows, table: SourcedTable, encoding: Encoding | Non
                         number, written["town"] if town else written["column"])
         first[key] = number
         citation = Citation(cell("source"), cell("table"), cell("year"), cell("definition"),
-                            status, number)
+                            status, number,
+                            (cell("source_en"), cell("table_en"), cell("definition_en")))
         if town:
             cells[key] = citation
         else:

@@ -6,7 +6,7 @@
     end: 2026-09-12
     method: {zh: 现场踏勘、座谈与书面评议, en: Site visits, hearings and written review}
     members:
-      - name: 张明
+      - name: {zh: 张明, en: Zhang Ming}   # or just the name, as written
         title: {zh: 教授, en: Professor}
         unit: {zh: 某大学城市规划学院, en: School of Urban Planning, a university}
         independent: true          # not employed by or paid by the applicant
@@ -40,9 +40,12 @@ class Member:
     independent: bool
     role: str
     opinion: dict[str, str]
+    name_en: str = ""
+    """The name in English, when the file gives ``name: {zh: …, en: …}``."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "unit": self.unit,
+        return {"name": self.name, **({"name_en": self.name_en} if self.name_en else {}),
+                "title": self.title, "unit": self.unit,
                 "independent": self.independent, "role": self.role, "opinion": self.opinion}
 
 
@@ -117,14 +120,20 @@ def load_panel(path: str | Path) -> Panel:
         if item["role"] not in ROLES:
             raise InputError(f"unknown role {item['role']!r}", f"use one of: {', '.join(ROLES)}",
                              file=path, row=line_of(item, "role"), column=f"{where}.role")
-        name = str(item["name"]).strip()
+        written = item["name"]
+        if isinstance(written, dict):
+            label = read_label(written, file=path, row=line_of(item, "name"),
+                               column=f"{where}.name")
+            name, name_en = label.get("zh", label.get("en", "")).strip(), label.get("en", "").strip()
+        else:
+            name, name_en = str(written).strip(), ""
         if not name:
             raise InputError("the member's name is empty", "write the name", file=path,
                              row=line_of(item, "name"), column=f"{where}.name")
         labels = {key: read_label(item[key], file=path, row=line_of(item, key),
                                   column=f"{where}.{key}") for key in ("title", "unit", "opinion")}
         members.append(Member(name, labels["title"], labels["unit"], item["independent"],
-                              item["role"], labels["opinion"]))
+                              item["role"], labels["opinion"], name_en))
     dissent = root.get("dissent")
     return Panel(
         start.isoformat(), end.isoformat(),

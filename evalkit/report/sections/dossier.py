@@ -17,7 +17,7 @@ from evalkit.decide.dossier.plan import PlanCheck, check_plan
 from evalkit.decide.dossier.risks import LEVELS, SCALE, Risk, risk_level
 from evalkit.errors import InputError
 from evalkit.report.sections.view import View
-from evalkit.report.text import fmt_num, fmt_pct, label_text
+from evalkit.report.text import fmt_num, fmt_pct, has_cjk, label_text
 from evalkit.report.text import sub_number as heading_number
 
 
@@ -223,7 +223,9 @@ def panel(v: View) -> dict[str, Any] | None:
     if p is None:
         return None
     lang = v.lang
-    members = [{"name": v.as_written(m.name), "title": label_text(m.title, lang),
+    english = lang == "en"
+    members = [{"name": v.as_written(m.name_en or m.name, translated=bool(english and m.name_en)),
+                "title": label_text(m.title, lang),
                 "unit": label_text(m.unit, lang),
                 "independent": v.t["answer_yes"] if m.independent else v.t["answer_no"],
                 "role": v.t[f"dz_role_{m.role}"], "opinion": label_text(m.opinion, lang),
@@ -231,9 +233,9 @@ def panel(v: View) -> dict[str, Any] | None:
     independent = sum(m.independent for m in p.members)
     return {"start": p.start, "end": p.end, "method": label_text(p.method, lang),
             "members": members,
-            # Names have no English field: an English document shows them as written, noted.
-            "names_note": v.t["dz_names_as_written"] if any(
-                m["name"] != p.members[k].name for k, m in enumerate(members)) else "",
+            # A name with no English: an English document shows it as written, noted.
+            "names_note": v.t["dz_names_as_written"] if english and any(
+                not m.name_en and has_cjk(m.name) for m in p.members) else "",
             "summary": v.t("dz_panel_summary", n=len(members), independent=independent,
                            start=_date(p.start, lang), end=_date(p.end, lang),
                            method=label_text(p.method, lang)),

@@ -65,19 +65,24 @@ def build(v: View) -> dict[str, Any]:
     for column in prov.columns:
         base = sources.columns.get(column) if sources is not None else None
         overrides = sources.overrides(column) if sources is not None else {}
-        # The sources file has no English columns: an English document shows its
-        # words as written, marked (and noted under the table).
+        # A text the sources file gives in English (source_en, …) is shown in English;
+        # one it does not is shown as written, marked (and noted under the table).
+        shown = base.shown(v.lang) if base else ("", "", "")
+        english = base.english if base else ("", "", "")
+        source, where, definition = (v.as_written(text, translated=bool(en))
+                                     for text, en in zip(shown, english, strict=True))
         notes.append({
             "column": named[column],
-            "source": v.as_written(base.source) if base else "",
-            "table": v.as_written(base.table) if base else "",
+            "source": source,
+            "table": where,
             "year": base.year if base else "",
-            "definition": v.as_written(base.definition) if base else "",
+            "definition": definition,
             "status": t[f"status_{base.status if base else 'none'}"],
             "overrides": [Markup(escape(t("source_override", town=v.name(town, short=True),
                                           status=t[f"status_{c.status}"], where="\0")))
                           .replace("\0", escape(v.as_written(
-                              " ".join(x for x in (c.source, c.table) if x))))
+                              " ".join(x for x in c.shown(v.lang)[:2] if x),
+                              translated=bool(c.english[0] or c.english[1]))))
                           for town, c in overrides.items()],
         })
     coverage = prov.coverage()
