@@ -19,6 +19,7 @@ import base64
 import contextlib
 import gc
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -35,6 +36,7 @@ from evalkit.errors import InputError, require
 from evalkit.io.output import signals_held
 from evalkit.model.evaluation import Evaluation
 from evalkit.paths import OUT, TEMPLATES
+from evalkit.report.breaks import head_words
 from evalkit.report.document import Report, build_report
 from evalkit.report.fetcher import CHART_DIR, Chart, TemplateFetcher
 from evalkit.report.publish import ReportRun, publish, town_stems
@@ -56,6 +58,11 @@ def _inline_charts(html: str, made: Sequence[Chart]) -> str:
     return html
 
 
+_HEADER_TEXT = re.compile(r"(<th\b[^>]*>)([^<]+)(</th>)")
+"""A table header cell holding text only: its Chinese words are joined (word joiners), so a
+narrow column's header breaks between words, never inside one (集结权重, not 集结权 / 重)."""
+
+
 def html_to_pdf(html: str, charts: Mapping[str, str | Chart] | Iterable[Chart] = (), *,
                 fetcher: TemplateFetcher | None = None) -> bytes:
     """Render HTML to PDF bytes; resources come only from :class:`TemplateFetcher`.
@@ -67,6 +74,7 @@ def html_to_pdf(html: str, charts: Mapping[str, str | Chart] | Iterable[Chart] =
     if not isinstance(charts, Mapping):
         charts = {c.name: c for c in charts}
     fetcher = fetcher or TemplateFetcher(TEMPLATES, charts)
+    html = _HEADER_TEXT.sub(lambda m: m.group(1) + head_words(m.group(2)) + m.group(3), html)
     document = weasyprint.HTML(string=html, base_url=TEMPLATES.resolve().as_uri() + "/",
                                url_fetcher=fetcher)
     return document.write_pdf()

@@ -27,7 +27,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from evalkit.report.word.breaks import UNICODE_BREAKS, head_words, keep_units, spans, unbreakable
+from evalkit.report.breaks import UNICODE_BREAKS, head_words, keep_units, spans, unbreakable
 from evalkit.report.word.markup import (
     BLOCK_CLASSES,
     BLOCK_TAGS,

@@ -52,7 +52,7 @@ class Fmt:
     size: float | None = None
     color: str | None = None
     highlight: bool = False
-    nowrap: bool = False  # the HTML's white-space: nowrap (:mod:`~evalkit.report.word.breaks`)
+    nowrap: bool = False  # the HTML's white-space: nowrap (:mod:`~evalkit.report.breaks`)
     head: bool = False  # in a table's header cell: words kept whole
 
 

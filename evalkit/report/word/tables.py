@@ -5,7 +5,7 @@ become Word's own spans, nothing else is merged); ``thead`` rows repeat on
 every page (``w:tblHeader``) and no row breaks across pages.  Column widths
 come from ``colgroup``/``col`` or the first row's ``style="width:…%"``, the
 rest share what is left; then a column too narrow for its header's words or
-for a number (:func:`~evalkit.report.word.breaks.pieces`) takes width from
+for a number (:func:`~evalkit.report.breaks.pieces`) takes width from
 the columns that have room.  The rules follow the PDF's 三线表: a heavy rule
 above and below, a thin one under the header.  A ``keep`` table stays on
 one page, as in the PDF.
@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import _Cell, _Row
 
-from evalkit.report.word.breaks import (
+from evalkit.report.breaks import (
     HEAD_WORD,
     HEAD_WORD_ROOM,
     keep_units,

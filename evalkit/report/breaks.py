@@ -1,4 +1,7 @@
-"""Where a line may break in the Word copy: numbers kept with their units, ``nowrap`` kept whole.
+"""Where a line may break: numbers kept with their units, ``nowrap`` kept whole, header words.
+
+The PDF joins the Chinese words of each table header (:func:`head_words`, applied by
+:func:`evalkit.report.render.html_to_pdf`); the Word copy uses all of it.
 
 Word and LibreOffice break lines by the Unicode rules (UAX #14): between any
 two Chinese characters and between a digit and a Chinese character, so
