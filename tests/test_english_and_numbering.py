@@ -242,3 +242,11 @@ def test_time_in_beijing_time_without_a_given_time(sample, summary_zh, summary_e
     stamp = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)（北京时间）", html)
     assert stamp is not None and stamp.group(1).endswith("+08:00")
     assert re.search(r'dcterms.created" content="[^"]*\+08:00"', html)
+
+
+def test_rule_sets_and_weighting_are_named_in_words(summary_zh, summary_en):
+    """The plan section names a screen's rules, not the rule set's id; the run record says
+    how the weights were made in words, not as the library's label."""
+    assert "local_district_readiness" not in summary_zh + summary_en
+    assert "RI saaty1980" not in summary_zh + summary_en
+    assert "主客观组合赋权（0.5×层次分析法" in summary_zh

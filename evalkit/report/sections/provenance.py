@@ -14,7 +14,7 @@ def build(v: View) -> dict[str, Any]:
     """Everything a reviewer needs to recompute the document: files, settings, software."""
     t, r, e = v.t, v.report, v.evaluation
     params = [
-        (t["prov_weighting"], e.weights.label),
+        (t["prov_weighting"], v.method_text()),
         (t["prov_normalization"], v.normalization_name(e.ranking.normalization)),
         (t["prov_criteria_set"], f"{v.criteria.name} {v.criteria.version}"),
         (t["prov_towns"], str(len(v.matrix.ids))),

@@ -158,11 +158,14 @@ class View:
             objective = w.details.get("objective")
             objective_name = self.method_name(getattr(objective, "method", "entropy"))
             ahp_text = self._ahp_text(options)
-            if options.get("combination", "linear") == "linear":
+            combination = str(options.get("combination", "linear"))
+            if combination == "linear":
                 alpha = float(options.get("alpha", 0.5))
                 return t("method_combined_linear", alpha=f"{alpha:g}", beta=f"{1 - alpha:g}",
                          ahp=ahp_text, objective=objective_name)
-            return t("method_combined_product", ahp=ahp_text, objective=objective_name)
+            key = {"multiplicative": "method_combined_product"}.get(
+                combination, f"method_combined_{combination}")
+            return t(key, ahp=ahp_text, objective=objective_name)
         if w.method == "ahp":
             return self._ahp_text(options)
         return self.method_name(w.method)
@@ -261,11 +264,16 @@ class View:
         return [] if selection is None else list(selection.selected_ids)
 
     def scenario_label(self, item: str) -> str:
-        """A cost category's or a funding source's label from the selection's scenario."""
+        """A cost category's or a funding source's label from the selection's scenario, or the
+        rules of a standards rule set by their labels (never the set's identifier)."""
         selection = self.report.selection
         scenario = selection.scenario if selection is not None else None
         if scenario is None:
             return item
+        standards = scenario.standards
+        if standards is not None and item in standards.rule_sets:
+            return self.t["enum_sep"].join(label_text(r.label or None, self.lang, r.id)
+                                           for r in standards.resolve([item]))
         labels = {c.id: c.label for c in scenario.categories}
         labels.update({s.id: s.label for s in scenario.sources})
         return label_text(labels.get(item) or None, self.lang, item)
