@@ -36,8 +36,12 @@ __all__ = ["TemplateColumn", "column_words", "data_template_bytes", "readme_text
 
 TEMPLATE_ROWS = 200
 """Rows of the template given number checks and text formats (more may be added)."""
-SOURCE_HEADERS = ("列", "镇", "来源", "表或页", "年份", "口径", "状态")
-"""The sources sheet's header, in Chinese (:data:`evalkit.io.sources.HEADERS` reads it)."""
+SOURCE_HEADERS = ("列", "镇", "来源", "表或页", "年份", "口径", "状态",
+                  "source_en", "table_en", "definition_en")
+"""The sources sheet's header, in Chinese, then the optional English texts by their ids
+(:data:`evalkit.io.sources.HEADERS` reads both)."""
+
+
 def column_words(name: str) -> tuple[str, str] | None:
     """The Chinese label (with its year: 2019年常住人口) and unit of a raw column the bundled
     sample knows (:mod:`evalkit.io.columns`), for the template's header cells."""
