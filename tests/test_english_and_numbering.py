@@ -250,3 +250,11 @@ def test_rule_sets_and_weighting_are_named_in_words(summary_zh, summary_en):
     assert "local_district_readiness" not in summary_zh + summary_en
     assert "RI saaty1980" not in summary_zh + summary_en
     assert "主客观组合赋权（0.5×层次分析法" in summary_zh
+
+
+def test_panel_names_in_the_language_of_the_document(sample):
+    """A member written {zh: 张明, en: Zhang Ming} is 张明 in Chinese, Zhang Ming in English."""
+    zh = rep.document_html(sample, "argument", "zh")
+    en = rep.document_html(sample, "argument", "en")
+    assert "张明" in zh and "Zhang Ming" not in zh
+    assert "Zhang Ming" in en and "张明" not in en

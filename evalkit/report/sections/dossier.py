@@ -224,7 +224,8 @@ def panel(v: View) -> dict[str, Any] | None:
         return None
     lang = v.lang
     english = lang == "en"
-    members = [{"name": v.as_written(m.name_en or m.name, translated=bool(english and m.name_en)),
+    members = [{"name": v.as_written(m.name_en, translated=True) if english and m.name_en
+                else v.as_written(m.name),
                 "title": label_text(m.title, lang),
                 "unit": label_text(m.unit, lang),
                 "independent": v.t["answer_yes"] if m.independent else v.t["answer_no"],
