@@ -210,3 +210,14 @@ def test_too_deep_and_shared_ids_are_refused(tmp_path: Path) -> None:
         "  - {id: t, family: a, direction: max, column: y}\n", encoding="utf-8")
     with pytest.raises(InputError, match="indicator id 's' is also the id of a family"):
         load_criteria(tmp_path / "same.yaml")
+
+
+def test_the_report_shows_the_sub_families_and_their_matrices(car: Path) -> None:
+    from evalkit import evaluate, load_candidates
+    from evalkit import report as rep
+
+    evaluation = evaluate(load_criteria(car / "criteria.yaml"), load_candidates(car / "cars.csv"))
+    html = rep.document_html(rep.build_report(evaluation), "summary", "en")
+    assert "Cost › price" in html and "Capacity › passengers" in html
+    assert "<td>Cost</td><td class=\"num\">4</td><td class=\"num\">4.0407</td>" in html  # its matrix
+    assert "<title>Assessment of Candidate Towns" in html  # no city: no stray ": " before it

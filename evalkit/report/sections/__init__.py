@@ -142,12 +142,19 @@ def _context(view: View, sections: tuple[Section, ...], title: str) -> dict[str,
     }
 
 
+def _title(view: View, key: str) -> str:
+    """A document's title with the city's name (``city.name`` of the criteria set); without
+    one, the title alone ("Assessment of …", never ": Assessment of …")."""
+    city = label_text(view.criteria.city.get("name"), view.lang, "")
+    title = view.t(key, city=city)
+    return title if city else title.lstrip(":： ")
+
+
 def summary(report: Report, lang: str,
             executor: Executor | None = None) -> tuple[str, list[Chart]]:
     """The summary report's HTML and the charts it refers to."""
     view = View(report, lang, _builders(SUMMARY_SECTIONS), executor=executor)
-    city = label_text(view.criteria.city.get("name"), lang, "")
-    context = _context(view, SUMMARY_SECTIONS, view.t("summary_title", city=city))
+    context = _context(view, SUMMARY_SECTIONS, _title(view, "summary_title"))
     return _page(view, "summary.html.j2", context), view.charts
 
 
@@ -165,8 +172,7 @@ def _dossier_document(report: Report, lang: str, executor: Executor | None,
                       sections: tuple[Section, ...], title: str,
                       template: str) -> tuple[str, list[Chart]]:
     view = View(report, lang, _builders(sections), executor=executor)
-    city = label_text(view.criteria.city.get("name"), lang, "")
-    context = _context(view, sections, view.t(title, city=city))
+    context = _context(view, sections, _title(view, title))
     context["meta"].update(dossier_meta(view, context["checklist"]["missing"]))
     return _page(view, template, context), view.charts
 

@@ -15,7 +15,8 @@ def build(v: View) -> dict[str, Any]:
     words = Words(v)
     families = []
     for family in v.criteria.families:
-        rows = [{"id": ind.id, "label": ind.label(v.lang), "unit": v.unit(ind.unit),
+        rows = [{"id": ind.id, "label": v.criteria.place(ind, v.lang) + ind.label(v.lang),
+                 "unit": v.unit(ind.unit),
                  "direction": v.t[f"dir_{ind.direction}"], "derivation": words.indicator(ind)}
                 for ind in v.criteria.members(family.id)]
         families.append({"label": family.label(v.lang), "rows": rows})
